@@ -1,0 +1,232 @@
+"""The case catalogue: read ``cases/*.py`` as data and generate the cases they declare.
+
+A case module holds ``FAMILIES``, a list of literals read with ``ast.literal_eval``, so listing
+and linting never run a case. A family is one pattern's operations, declared once and
+multiplied by the containers they apply to::
+
+    FAMILIES = [{
+        "pattern": "nested-unmanaged",
+        "summary": "`{code}` in the child, where {slot} holds a plain list",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
+        "containers": ["namespace", "list", "dict"],     # default: all of CONTAINERS
+        "slot_value": [1],                               # what {slot} holds before the child runs
+        "operations": {
+            "append": {"code": "{slot}.append(10)"},
+            "pop": {"code": "{slot}.pop()", "containers": ["list"], "expect": [...]},
+        },
+        "expect": [{"outcome": "lost"}],                 # see mpconform.expectations
+    }]
+
+Case ids are ``<pattern>.<container>.<operation>`` and are stable: the published matrix is
+keyed by them.
+"""
+
+import ast
+import hashlib
+import os
+import re
+
+from mpconform import expectations
+
+PATTERNS = {
+    "direct-assign": "change the managed container itself",
+    "nested-unmanaged": "mutate a plain object that lives inside a managed container",
+    "reassign-back": "read a plain object out, mutate it, assign it back",
+    "nested-managed": "mutate a manager proxy that lives inside a managed container",
+}
+
+# Where a case's value lives in each container, in the names the original question used.
+# ``slot`` is the expression that reads or writes it; ``setup`` builds the container around it.
+CONTAINERS = {
+    "namespace": {"name": "ns", "slot": "ns.x", "kind": "manager.Namespace", "wrap": lambda v: {"x": v}},
+    "list": {"name": "ls", "slot": "ls[0]", "kind": "manager.list", "wrap": lambda v: [v]},
+    "dict": {"name": "di", "slot": "di[0]", "kind": "manager.dict", "wrap": lambda v: {0: v}},
+}
+
+FAMILY_FIELDS = ("pattern", "summary", "references", "containers", "slot_value", "operations",
+                 "expect", "timeout")
+OPERATION_FIELDS = ("code", "containers", "slot_value", "expect", "timeout", "note")
+DEFAULT_TIMEOUT = 20.0
+_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+class CaseError(ValueError):
+    """A case module that cannot be read; the message names the file and what is wrong."""
+
+
+class Case(object):
+    """One behaviour: an operation of one pattern on one container."""
+
+    __slots__ = ("id", "pattern", "container", "operation", "description", "code", "setup",
+                 "references", "expect", "timeout", "source")
+
+    def __init__(self, id, pattern, container, operation, description, code, setup, references,
+                 expect, timeout, source):
+        self.id = id
+        self.pattern = pattern
+        self.container = container
+        self.operation = operation
+        self.description = description
+        self.code = code
+        self.setup = setup
+        self.references = references
+        self.expect = expect
+        self.timeout = timeout
+        self.source = source
+
+    def __repr__(self):
+        return "<Case %s>" % self.id
+
+    def __str__(self):
+        return self.id
+
+    def expected(self, target):
+        """The expectation entry in force for ``target`` (an expectations.Target)."""
+        entry = expectations.resolve(self.expect, target)
+        if entry is None:
+            raise CaseError("%s: case %s has no expectation for %s %s under %s" % (
+                self.source, self.id, target.implementation,
+                ".".join(map(str, target.version)), target.start_method))
+        return entry
+
+    def request(self):
+        """What the harness needs to run this case: plain literals only."""
+        return {"id": self.id, "setup": self.setup, "code": self.code, "timeout": self.timeout}
+
+    def content_hash(self):
+        """Changes whenever what the case runs or expects changes."""
+        content = canonical_repr([self.id, self.setup, self.code, self.expect, self.timeout])
+        return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+
+
+def canonical_repr(value):
+    """A repr that does not depend on dict insertion order."""
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda item: repr(item[0]))
+        return "{" + ", ".join("%r: %s" % (k, canonical_repr(v)) for k, v in items) + "}"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(canonical_repr(v) for v in value)
+        return ("[%s]" if isinstance(value, list) else "(%s)") % inner
+    return repr(value)
+
+
+def default_directory():
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(here))
+    return os.environ.get("MPCONFORM_CASES") or os.path.join(root, "cases")
+
+
+def case_files(directory=None):
+    directory = directory or default_directory()
+    if not os.path.isdir(directory):
+        raise CaseError("%s: the case directory does not exist" % directory)
+    names = sorted(n for n in os.listdir(directory) if n.endswith(".py") and not n.startswith("_"))
+    return [os.path.join(directory, name) for name in names]
+
+
+def read_families(path):
+    """The FAMILIES literal of one case module, read without importing it."""
+    try:
+        with open(path, "rb") as handle:
+            tree = ast.parse(handle.read(), filename=path)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise CaseError("%s: cannot be read as Python: %s" % (path, error))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "FAMILIES" for t in node.targets
+        ):
+            try:
+                families = ast.literal_eval(node.value)
+            except ValueError as error:
+                raise CaseError("%s: FAMILIES must be a plain literal (%s)" % (path, error))
+            if not isinstance(families, list):
+                raise CaseError("%s: FAMILIES must be a list of families" % path)
+            return families
+    raise CaseError("%s: no FAMILIES = [...] at module level" % path)
+
+
+def _fill(template, container):
+    shape = CONTAINERS[container]
+    return template.replace("{slot}", shape["slot"]).replace("{c}", shape["name"])
+
+
+def _require(mapping, field, where):
+    if field not in mapping:
+        raise CaseError("%s: missing field %r" % (where, field))
+    return mapping[field]
+
+
+def expand_family(family, path, index):
+    """The cases one family declares, in a stable order."""
+    where = "%s: FAMILIES[%d]" % (path, index)
+    if not isinstance(family, dict):
+        raise CaseError("%s: must be a dict" % where)
+    unknown = sorted(set(family) - set(FAMILY_FIELDS))
+    if unknown:
+        raise CaseError("%s: unknown field(s) %s" % (where, ", ".join(unknown)))
+    pattern = _require(family, "pattern", where)
+    if pattern not in PATTERNS:
+        raise CaseError("%s: unknown pattern %r (one of %s)" % (where, pattern, ", ".join(PATTERNS)))
+    where = "%s (pattern %s)" % (where, pattern)
+    summary = _require(family, "summary", where)
+    references = _require(family, "references", where)
+    if not isinstance(references, list) or not references:
+        raise CaseError("%s: 'references' must list at least one docs URL or issue" % where)
+    operations = _require(family, "operations", where)
+    if not isinstance(operations, dict) or not operations:
+        raise CaseError("%s: 'operations' must be a non-empty dict" % where)
+    family_containers = family.get("containers", list(CONTAINERS))
+    cases = []
+    for name, operation in operations.items():
+        here = "%s, operation %r" % (where, name)
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise CaseError("%s: operation names are lower-case words joined by '-'" % here)
+        if not isinstance(operation, dict):
+            raise CaseError("%s: must be a dict" % here)
+        unknown = sorted(set(operation) - set(OPERATION_FIELDS))
+        if unknown:
+            raise CaseError("%s: unknown field(s) %s" % (here, ", ".join(unknown)))
+        code_template = _require(operation, "code", here)
+        expect = operation.get("expect", family.get("expect"))
+        if expect is None:
+            raise CaseError("%s: missing field 'expect' (on the operation or its family)" % here)
+        try:
+            expectations.validate(expect, here)
+        except expectations.ExpectationError as error:
+            raise CaseError(str(error))
+        if "slot_value" not in operation and "slot_value" not in family:
+            raise CaseError("%s: missing field 'slot_value' (on the operation or its family)" % here)
+        slot_value = operation.get("slot_value", family.get("slot_value"))
+        timeout = float(operation.get("timeout", family.get("timeout", DEFAULT_TIMEOUT)))
+        containers = operation.get("containers", family_containers)
+        for container in containers:
+            if container not in CONTAINERS:
+                raise CaseError("%s: unknown container %r (one of %s)"
+                                % (here, container, ", ".join(CONTAINERS)))
+            shape = CONTAINERS[container]
+            code = _fill(code_template, container)
+            setup = {shape["name"]: {shape["kind"]: shape["wrap"](slot_value)}}
+            description = summary.replace("{code}", code.replace("\n", "; "))
+            description = _fill(description, container)
+            cases.append(Case(
+                id="%s.%s.%s" % (pattern, container, name),
+                pattern=pattern, container=container, operation=name,
+                description=description, code=code, setup=setup,
+                references=list(references), expect=expect, timeout=timeout, source=path,
+            ))
+    return cases
+
+
+def load(directory=None):
+    """Every case of the catalogue, validated; ids are unique across files."""
+    cases = []
+    seen = {}
+    for path in case_files(directory):
+        for index, family in enumerate(read_families(path)):
+            for case in expand_family(family, path, index):
+                if case.id in seen:
+                    raise CaseError("%s: duplicate case id %s (also declared in %s)"
+                                    % (path, case.id, seen[case.id]))
+                seen[case.id] = path
+                cases.append(case)
+    return cases

@@ -1,0 +1,187 @@
+"""One cell, from setup to outcome: build, start a fresh child, wait, observe, classify.
+
+Runs in the runner process, which has no other threads, so that forking is safe.
+"""
+
+import multiprocessing
+import os
+import signal
+import time
+from multiprocessing.connection import wait
+
+from mpconform import outcomes
+from mpconform.harness import child, values
+
+
+class Aborted(Exception):
+    """The runner was told to stop (its controlling process went away) in the middle of a cell."""
+
+
+class ManagerPool(object):
+    """One manager per start method, reused across cells and replaced when it dies."""
+
+    def __init__(self):
+        self._managers = {}
+
+    def get(self, start_method):
+        manager = self._managers.get(start_method)
+        if manager is not None and not manager._process.is_alive():
+            self.discard(start_method)
+            manager = None
+        if manager is None:
+            manager = multiprocessing.get_context(start_method).Manager()
+            self._managers[start_method] = manager
+        return manager
+
+    def discard(self, start_method):
+        manager = self._managers.pop(start_method, None)
+        if manager is not None:
+            shutdown(manager)
+
+    def close(self):
+        for start_method in list(self._managers):
+            self.discard(start_method)
+
+
+def shutdown(manager):
+    try:
+        manager.shutdown()
+    except Exception:
+        pass
+    process = getattr(manager, "_process", None)
+    if process is not None and process.is_alive():
+        stop(process)
+
+
+def stop(process, grace=2.0):
+    """Terminate, then kill, a multiprocessing Process; never leaves it running."""
+    if process.is_alive():
+        process.terminate()
+        process.join(grace)
+    if process.is_alive():
+        os.kill(process.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+        process.join(grace)
+
+
+def _signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "signal %d" % number
+
+
+def _raised(record, side, error):
+    description = error if isinstance(error, dict) else child.describe_exception(error)
+    record["outcome"] = outcomes.raised(description["type"])
+    record["side"] = side
+    record["values"]["exception"] = description
+    return record
+
+
+def run(request, managers, abort=None):
+    """Run one cell and return its record (plain literals).
+
+    ``request``: the case's ``request()`` plus ``start_method``. ``abort``: an object with a
+    ``fileno()`` that becomes readable when the runner must stop (POSIX only).
+    """
+    start_method = request["start_method"]
+    record = {"outcome": None, "side": None, "values": {}}
+    started = time.time()
+    try:
+        if start_method not in multiprocessing.get_all_start_methods():
+            record["outcome"] = outcomes.skipped(
+                "start method %r is not available on this platform" % start_method)
+            return record
+        return _run(request, managers, abort, record)
+    finally:
+        record["duration"] = round(time.time() - started, 4)
+
+
+def _run(request, managers, abort, record):
+    start_method = request["start_method"]
+    shown = record["values"]
+    try:
+        manager = managers.get(start_method)
+        names = dict((name, values.build(spec, manager)) for name, spec in request["setup"].items())
+        before = values.snapshot(names)
+    except Exception as error:
+        return _raised(record, "setup", error)
+    shown["before"] = values.show(before)
+
+    context = multiprocessing.get_context(start_method)
+    reader, writer = context.Pipe(duplex=False)
+    process = context.Process(target=child.run, args=(writer, names, request["code"], request["setup"]),
+                              name="mpconform-cell")
+    process.daemon = True
+    try:
+        process.start()
+    except Exception as error:
+        reader.close()
+        writer.close()
+        return _raised(record, "parent", error)
+    writer.close()
+    try:
+        report, hung = _await(process, reader, request["timeout"], abort)
+    finally:
+        reader.close()
+        stop(process)
+
+    shown["exitcode"] = process.exitcode
+    if report is None:
+        record["side"] = "child"
+        if hung:
+            record["outcome"] = outcomes.HUNG
+            return record
+        record["outcome"] = outcomes.CRASHED
+        if process.exitcode is not None and process.exitcode < 0:
+            shown["signal"] = _signal_name(-process.exitcode)
+        return record
+
+    intended = report["intended"]
+    if intended is not None:
+        shown["intended"] = values.show(intended)
+    for key in ("intended_error", "child_before", "child_before_error", "child_after",
+                "child_after_error"):
+        if report.get(key) is not None:
+            shown[key] = report[key]
+    try:
+        after = values.snapshot(names)
+        shown["parent_after"] = values.show(after)
+    except Exception as error:
+        if report.get("exception"):
+            return _raised(record, "child", report["exception"])
+        return _raised(record, "parent", error)
+    if report.get("exception"):
+        return _raised(record, "child", report["exception"])
+    record["outcome"] = outcomes.compare_state(before, intended, after)
+    return record
+
+
+def _await(process, reader, timeout, abort):
+    """(the child's report or None, whether it ran out of time).
+
+    A child that reports and then does not exit keeps its outcome; ``stop`` ends it.
+    """
+    deadline = time.time() + timeout
+    waiting_on = [reader, process.sentinel]
+    if abort is not None:
+        waiting_on.append(abort)
+    while True:
+        remaining = deadline - time.time()
+        if remaining <= 0:
+            return None, True
+        ready = wait(waiting_on, remaining)
+        if abort is not None and abort in ready:
+            raise Aborted()
+        if reader in ready:
+            try:
+                report = reader.recv()
+            except (EOFError, OSError):
+                return None, False
+            process.join(max(0.0, deadline - time.time()))
+            return report, False
+        if process.sentinel in ready:
+            # It exited; a report it sent just before is still in the pipe.
+            if reader.poll(0):
+                continue
+            return None, False

@@ -1,0 +1,68 @@
+"""What the child process of a cell does: run the case's code on the proxies it was given.
+
+The child reports over its own pipe, never through the manager under test: what it saw before
+and after its code ran, and any exception. Then it runs the same code on plain Python built
+from the same spec: the state the user meant to produce. That runs here, in a process of its
+own, after the real operation, so that a case's code never runs inside the runner.
+"""
+
+import io
+import signal
+import sys
+import traceback
+
+from mpconform.harness import values
+
+
+def describe_exception(error):
+    return {
+        "type": type(error).__name__,
+        "module": type(error).__module__,
+        "message": str(error)[:2000],
+        "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-4000:],
+    }
+
+
+def observe(names):
+    """(text of the snapshot, exception description or None)."""
+    try:
+        return values.show(values.snapshot(names)), None
+    except Exception as error:
+        return None, describe_exception(error)
+
+
+def intended_state(setup, code):
+    """(snapshot of ``code`` run on plain Python, error text or None)."""
+    names = dict((name, values.build(spec)) for name, spec in setup.items())
+    scope = dict(names)
+    scope["__name__"] = "__mpconform_model__"
+    shown, sys.stdout = sys.stdout, io.StringIO()  # what the code prints was shown once already
+    try:
+        exec(compile(code, "<case model>", "exec"), scope)
+        return values.snapshot(names), None
+    except Exception as error:
+        return None, "%s: %s" % (type(error).__name__, error)
+    finally:
+        sys.stdout = shown
+
+
+def run(report, names, code, setup):
+    """Process target: ``names`` are the proxies, bound as globals of ``code``."""
+    # The run may have been launched with SIGINT ignored (e.g. from a background shell);
+    # the child must not inherit that, so that Ctrl-C reaches it like a user's program.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    result = {}
+    result["child_before"], result["child_before_error"] = observe(names)
+    scope = dict(names)
+    scope["__name__"] = "__mpconform_case__"
+    try:
+        exec(compile(code, "<case>", "exec"), scope)
+        result["exception"] = None
+    except BaseException as error:
+        result["exception"] = describe_exception(error)
+    result["child_after"], result["child_after_error"] = observe(names)
+    result["intended"], result["intended_error"] = intended_state(setup, code)
+    report.send(result)
+    report.close()

@@ -1,0 +1,79 @@
+"""The runner: a single-threaded process that runs cells one after another.
+
+pytest (and pytest-xdist's workers, which run threads) never fork: they start a runner with
+``subprocess`` and send it one request per line; the runner, which has no other threads, starts
+each cell's child. Requests and records travel as Python literals (``repr`` /
+``ast.literal_eval``), which keep what JSON would lose (integer dict keys, tuples).
+
+Started as ``python -c "from mpconform.harness.runner import main; main()"``, so that spawned
+children have no ``__main__`` module to import again. Its stdin closing means "stop": the
+runner then stops its children and managers and exits, also in the middle of a cell.
+"""
+
+import ast
+import gc
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import traceback
+
+from mpconform.harness import cell
+
+
+def _stop_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def serve(requests, replies, abort=None):
+    """Answer each request line with one record line, until ``requests`` ends."""
+    managers = cell.ManagerPool()
+    try:
+        while True:
+            line = requests.readline()
+            if not line:
+                return
+            request = ast.literal_eval(line.decode("utf-8") if isinstance(line, bytes) else line)
+            threads = threading.active_count()
+            if threads != 1:
+                record = {"outcome": "raised:RunnerError", "side": "runner", "duration": 0.0,
+                          "values": {"exception": {"type": "RunnerError", "module": __name__,
+                                                   "message": "runner has %d threads" % threads}}}
+            else:
+                try:
+                    record = cell.run(request, managers, abort)
+                except cell.Aborted:
+                    return
+                except Exception as error:
+                    record = {"outcome": "raised:" + type(error).__name__, "side": "runner",
+                              "duration": 0.0,
+                              "values": {"exception": {"type": type(error).__name__,
+                                                       "module": type(error).__module__,
+                                                       "message": str(error),
+                                                       "traceback": traceback.format_exc()}}}
+            replies.write((repr(record) + "\n").encode("utf-8"))
+            replies.flush()
+            gc.collect()
+    finally:
+        managers.close()
+        for process in multiprocessing.active_children():
+            cell.stop(process)
+
+
+def main():
+    # The protocol owns the real stdout; whatever cells print goes to stderr (the runner's log).
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    # Set the dispositions the harness relies on rather than inheriting the launcher's.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    requests = sys.stdin.buffer
+    abort = requests if os.name == "posix" else None
+    try:
+        serve(requests, replies, abort)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        replies.close()

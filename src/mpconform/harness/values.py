@@ -1,0 +1,94 @@
+"""Build a case's containers from their literal spec, and read state back as plain values.
+
+A spec is a literal in which a one-key dict whose key starts with ``manager.`` stands for a
+managed object, e.g. ``{"manager.list": [1, {"manager.list": [1]}]}``. With a manager the spec
+becomes proxies; as a model (``manager=None``) it becomes plain Python, on which the case's
+code shows the state the user intended.
+"""
+
+MANAGED_KINDS = ("manager.list", "manager.dict", "manager.Namespace")
+
+
+class SpecError(ValueError):
+    """A setup spec the harness does not know how to build."""
+
+
+class ModelNamespace(object):
+    """Plain stand-in for a manager Namespace: a bag of attributes."""
+
+
+class NamespaceView(object):
+    """The attributes of a Namespace, compared by value, shown as Namespace(...) shows them."""
+
+    def __init__(self, attributes):
+        self.attributes = attributes
+
+    def __eq__(self, other):
+        return isinstance(other, NamespaceView) and self.attributes == other.attributes
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __repr__(self):
+        items = sorted(self.attributes.items())
+        return "Namespace(%s)" % ", ".join("%s=%r" % item for item in items)
+
+
+def managed_kind(spec):
+    if isinstance(spec, dict) and len(spec) == 1:
+        key = next(iter(spec))
+        if isinstance(key, str) and key.startswith("manager."):
+            if key not in MANAGED_KINDS:
+                raise SpecError("unknown managed kind %r (one of %s)" % (key, ", ".join(MANAGED_KINDS)))
+            return key
+    return None
+
+
+def build(spec, manager=None):
+    """Proxies made by ``manager`` for the managed parts of ``spec``; plain Python if None."""
+    kind = managed_kind(spec)
+    if kind is None:
+        if isinstance(spec, list):
+            return [build(item, manager) for item in spec]
+        if isinstance(spec, dict):
+            return dict((key, build(value, manager)) for key, value in spec.items())
+        return spec
+    value = spec[kind]
+    if kind == "manager.list":
+        items = [build(item, manager) for item in value]
+        return items if manager is None else manager.list(items)
+    if kind == "manager.dict":
+        items = dict((key, build(item, manager)) for key, item in value.items())
+        return items if manager is None else manager.dict(items)
+    namespace = ModelNamespace() if manager is None else manager.Namespace()
+    for key, item in value.items():
+        setattr(namespace, key, build(item, manager))
+    return namespace
+
+
+def materialize(value):
+    """Plain, comparable values for ``value``, reading through proxies at any depth."""
+    from multiprocessing.managers import BaseProxy, Namespace
+
+    if isinstance(value, BaseProxy):
+        value = value._getvalue()
+    if isinstance(value, (Namespace, ModelNamespace)):
+        attributes = dict((k, v) for k, v in vars(value).items())
+        return NamespaceView(dict((k, materialize(v)) for k, v in attributes.items()))
+    if isinstance(value, list):
+        return [materialize(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(materialize(item) for item in value)
+    if isinstance(value, dict):
+        return dict((key, materialize(item)) for key, item in value.items())
+    return value
+
+
+def snapshot(names):
+    """``{name: materialized value}`` for a case's top-level names."""
+    return dict((name, materialize(value)) for name, value in sorted(names.items()))
+
+
+def show(state):
+    """The text a record keeps for a snapshot: ``ns=Namespace(x=2)``, one name per line."""
+    return "\n".join("%s=%r" % (name, value) for name, value in sorted(state.items()))
