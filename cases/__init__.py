@@ -1,0 +1,1 @@
+"""The case catalogue: one module per pattern, read as data by mpconform.catalogue."""

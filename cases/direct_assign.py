@@ -1,0 +1,42 @@
+"""Direct assign: a change made on the managed container itself reaches every process.
+
+Setting an attribute of a Namespace proxy, or an item or method of a list or dict proxy, is a
+call to the manager, which holds the one real object.
+Specification: https://docs.python.org/3/library/multiprocessing.html#proxy-objects
+"""
+
+FAMILIES = [
+    {
+        "pattern": "direct-assign",
+        "summary": "`{code}` in the child, on the managed container itself",
+        "references": [
+            "https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
+            "https://docs.python.org/3/library/multiprocessing.html#namespace-objects",
+        ],
+        "slot_value": 1,
+        "expect": [{"outcome": "propagated"}],
+        "operations": {
+            "assign": {"code": "{slot} = 5"},
+            "augmented-add": {"code": "{slot} += 1"},
+            "augmented-mul": {"code": "{slot} *= 10"},
+            "delete": {"code": "del {slot}"},
+            "setattr-new": {"code": "ns.y = 5", "containers": ["namespace"]},
+            "setattr-builtin": {"code": "setattr(ns, 'x', 5)", "containers": ["namespace"]},
+            "delattr-builtin": {"code": "delattr(ns, 'x')", "containers": ["namespace"]},
+            "append": {"code": "ls.append(10)", "containers": ["list"]},
+            "extend": {"code": "ls.extend([10, 11])", "containers": ["list"]},
+            "insert": {"code": "ls.insert(0, 10)", "containers": ["list"]},
+            "pop": {"code": "ls.pop()", "containers": ["list"]},
+            "remove": {"code": "ls.remove(1)", "containers": ["list"]},
+            "slice-assign": {"code": "ls[0:1] = [5, 6]", "containers": ["list"]},
+            "augmented-extend": {"code": "ls += [10]", "containers": ["list"]},
+            "augmented-repeat": {"code": "ls *= 2", "containers": ["list"]},
+            "new-key": {"code": "di[1] = 5", "containers": ["dict"]},
+            "update": {"code": "di.update({1: 5})", "containers": ["dict"]},
+            "setdefault": {"code": "di.setdefault(1, 5)", "containers": ["dict"]},
+            "pop-key": {"code": "di.pop(0)", "containers": ["dict"]},
+            "popitem": {"code": "di.popitem()", "containers": ["dict"]},
+            "clear": {"code": "di.clear()", "containers": ["dict"]},
+        },
+    },
+]

@@ -1,0 +1,48 @@
+"""Nested managed: a manager proxy stored inside a managed container stays a live proxy.
+
+Since Python 3.6 a proxy stored in a managed list, dict or Namespace comes back out as a proxy
+to the same object, so mutating it through the outer container propagates.
+Specification: https://docs.python.org/3/library/multiprocessing.html#proxy-objects
+("Changed in version 3.6: Shared objects are capable of being nested", bpo-6766).
+"""
+
+FAMILIES = [
+    {
+        "pattern": "nested-managed",
+        "summary": "`{code}` in the child, where {slot} holds a manager.list proxy",
+        "references": [
+            "https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
+            "bpo-6766",
+        ],
+        "slot_value": {"manager.list": [1]},
+        "expect": [{"outcome": "propagated"}],
+        "operations": {
+            "append": {"code": "{slot}.append(10)"},
+            "extend": {"code": "{slot}.extend([10, 11])"},
+            "insert": {"code": "{slot}.insert(0, 10)"},
+            "item-assign": {"code": "{slot}[0] = 5"},
+            "item-augmented-add": {"code": "{slot}[0] += 1"},
+            "item-delete": {"code": "del {slot}[0]"},
+            "pop": {"code": "{slot}.pop()"},
+            "remove": {"code": "{slot}.remove(1)"},
+            "augmented-extend": {"code": "{slot} += [10]"},
+        },
+    },
+    {
+        "pattern": "nested-managed",
+        "summary": "`{code}` in the child, where {slot} holds a manager.dict proxy",
+        "references": [
+            "https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
+            "bpo-6766",
+        ],
+        "slot_value": {"manager.dict": {"k": 1}},
+        "expect": [{"outcome": "propagated"}],
+        "operations": {
+            "dict-item-assign": {"code": "{slot}['k'] = 2"},
+            "dict-update": {"code": "{slot}.update({'j': 2})"},
+            "dict-pop": {"code": "{slot}.pop('k')"},
+            "dict-setdefault": {"code": "{slot}.setdefault('j', 2)"},
+            "dict-delete": {"code": "del {slot}['k']"},
+        },
+    },
+]

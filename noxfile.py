@@ -1,0 +1,81 @@
+"""mpconform's sessions: the conformance run on every interpreter found, and the tooling tests.
+
+    nox                  the whole matrix: every conformance-<python> session
+    nox -t tests         the conformance run everywhere, then the project's own tests
+    nox -s conformance-3.8 -- -k nested      one interpreter, some cases (pytest arguments)
+
+Interpreters are found without configuration (PATH, pyenv, uv, the py launcher, setup-python's
+tool cache); MPCONFORM_PYTHONS adds interpreters or folders. A missing CPython 3.6-3.13 or PyPy
+is an error when CI is set, a skip that names it otherwise; newer and free-threaded builds run
+when present.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from mpconform.host import interpreters  # noqa: E402
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|venv"
+nox.options.download_python = "never"  # the matrix reports the interpreters that are here
+nox.options.reuse_venv = "yes"
+
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+CONFORMANCE_REQUIREMENTS = "tests/conformance/requirements.txt"
+# uv-made environments hold no bytecode; with this set, pytest would recompile at every start.
+RUN_ENV = {"PYTHONDONTWRITEBYTECODE": None}
+
+
+def _install_conformance_tools(session: nox.Session, interpreter: interpreters.Interpreter) -> None:
+    if session.venv_backend != "uv" and interpreter.version.release[:2] < (3, 7):
+        # The pip that 3.6's venv ships ignores requires-python on indexes that omit it.
+        session.run("python", "-m", "pip", "install", "--quiet", "pip<22")
+    session.install("-r", CONFORMANCE_REQUIREMENTS)
+
+
+def _conformance_session(label: str, interpreter, wanted) -> None:
+    if interpreter is None:
+
+        def conformance(session: nox.Session) -> None:
+            message = interpreters.missing_message(wanted)
+            if wanted.required and os.environ.get("CI"):
+                session.error(message)
+            session.skip(message)
+
+        conformance.__doc__ = f"Run every case on {wanted.description}: not found on this machine."
+        python = False
+    else:
+
+        def conformance(session: nox.Session) -> None:
+            _install_conformance_tools(session, interpreter)
+            session.run(
+                "python", "-m", "pytest", "tests/conformance", "-n", "auto", "-p", "no:cacheprovider",
+                *session.posargs,
+                env={**RUN_ENV, "MPCONFORM_INTERPRETER_SOURCE": interpreter.source},
+            )
+
+        conformance.__doc__ = (
+            f"Run every case under every start method on {interpreter.description} and write "
+            f"its shard to reports/results/ ({interpreter.executable}, found via {interpreter.source})."
+        )
+        python = interpreter.executable
+    nox.session(name=f"conformance-{label}", python=python, tags=["conformance", "tests"])(conformance)
+
+
+for _label, _interpreter, _wanted in interpreters.plan(cache_file=ROOT / ".nox" / "interpreters.json"):
+    _conformance_session(_label, _interpreter, _wanted)
+
+
+@nox.session(tags=["tests"], default=False)
+def tooling(session: nox.Session) -> None:
+    """Test the project's own tooling: catalogue, harness outcomes, shards, discovery, cleanup."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "tooling"))
+    session.run("python", "-m", "pytest", "tests/tooling", *session.posargs, env=RUN_ENV)

@@ -1,0 +1,134 @@
+"""A results shard: what one run on one interpreter and platform observed, with its manifest.
+
+Written atomically (a temporary file in the same folder, then a rename). A run that covered
+the whole catalogue writes ``<results>/<name>.json``; a narrowed run (``-k``, a failed
+collection) writes ``<results>/partial/<name>.json`` so that it never replaces a complete one.
+"""
+
+import datetime
+import io
+import json
+import multiprocessing
+import os
+import platform
+import subprocess
+import sys
+import sysconfig
+import tempfile
+
+SCHEMA_VERSION = 1
+START_METHODS = ("fork", "spawn", "forkserver")
+
+
+def free_threaded():
+    return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+
+
+def platform_tag():
+    system = {"darwin": "macos", "win32": "windows"}.get(sys.platform, sys.platform)
+    if system.startswith("linux"):
+        system = "linux"
+    return "%s-%s" % (system, platform.machine().lower() or "unknown")
+
+
+def shard_name():
+    """``cpython-3.8.18-linux-x86_64``; free-threaded builds add ``t``: ``cpython-3.13.0t-…``."""
+    version = platform.python_version() + ("t" if free_threaded() else "")
+    return "%s-%s-%s" % (sys.implementation.name, version, platform_tag())
+
+
+def _git(root, *args):
+    try:
+        output = subprocess.check_output(("git", "-C", root) + args, stderr=subprocess.DEVNULL)
+        return output.decode("utf-8").strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def suite_revision(root):
+    revision = os.environ.get("MPCONFORM_REVISION") or _git(root, "rev-parse", "HEAD")
+    status = _git(root, "status", "--porcelain", "--", "cases", "src", "tests/conformance")
+    return {"revision": revision or "unknown", "dirty": bool(status) if status is not None else None}
+
+
+def tool_versions():
+    versions = {}
+    for name in ("pytest", "xdist", "execnet"):
+        try:
+            module = __import__(name)
+            versions["pytest-xdist" if name == "xdist" else name] = getattr(module, "__version__", "?")
+        except ImportError:
+            pass
+    return versions
+
+
+def manifest(root, cases, selection):
+    gil = getattr(sys, "_is_gil_enabled", None)
+    return {
+        "implementation": sys.implementation.name,
+        "version": platform.python_version(),
+        "implementation_version": "%d.%d.%d" % sys.implementation.version[:3],
+        "build": "free-threaded" if free_threaded() else "default",
+        "gil_enabled": gil() if gil is not None else True,
+        "platform": platform_tag(),
+        "platform_detail": platform.platform(),
+        "start_methods": {
+            "available": multiprocessing.get_all_start_methods(),
+            "default": multiprocessing.get_context().get_start_method(),
+        },
+        "interpreter": {
+            "executable": sys.executable,
+            "base_prefix": sys.base_prefix,
+            "source": os.environ.get("MPCONFORM_INTERPRETER_SOURCE", "unknown"),
+        },
+        "suite": suite_revision(root),
+        "cases": dict((case.id, case.content_hash()) for case in cases),
+        "tools": tool_versions(),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "selection": selection,
+    }
+
+
+def write_atomically(path, text):
+    folder = os.path.dirname(path)
+    if not os.path.isdir(folder):
+        os.makedirs(folder)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+    try:
+        with io.open(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+def write(results_dir, root, cases, cells, selection):
+    """Write the shard; returns its path. ``cells``: the records, one per case × start method."""
+    wanted = set((case.id, method) for case in cases for method in START_METHODS)
+    covered = set((cell["id"], cell["start_method"]) for cell in cells)
+    complete = wanted <= covered
+    document = {
+        "schema": SCHEMA_VERSION,
+        "complete": complete,
+        "manifest": manifest(root, cases, selection),
+        "cells": sorted(cells, key=lambda cell: (cell["id"], START_METHODS.index(cell["start_method"]))),
+    }
+    folder = results_dir if complete else os.path.join(results_dir, "partial")
+    path = os.path.join(folder, shard_name() + ".json")
+    write_atomically(path, dumps(document))
+    return path
+
+
+def dumps(document):
+    """JSON with one cell per line, so that a changed cell is a one-line diff."""
+    head = dict((key, value) for key, value in document.items() if key != "cells")
+    text = json.dumps(head, indent=1, sort_keys=True)
+    cells = ",\n".join(json.dumps(cell, sort_keys=True) for cell in document["cells"])
+    return text[:-2] + ',\n "cells": [\n' + cells + "\n ]\n}\n"
