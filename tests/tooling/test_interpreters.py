@@ -1,0 +1,115 @@
+"""Interpreter discovery: asks each candidate what it is, prefers explicit ones, names the missing."""
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from mpconform.host import interpreters
+from mpconform.host.interpreters import Interpreter, Wanted
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="fake interpreters are shell scripts")
+
+
+def fake_python(folder: Path, name: str, version: str, implementation="cpython", free_threaded=False,
+                exit_code=0) -> Path:
+    path = folder / name
+    facts = {"implementation": implementation, "version": version, "free_threaded": free_threaded,
+             "executable": str(path)}
+    path.write_text("#!/bin/sh\necho '%s'\nexit %d\n" % (json.dumps(facts), exit_code))
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return path
+
+
+@pytest.fixture
+def isolated(monkeypatch, tmp_path):
+    """Only what a test puts in MPCONFORM_PYTHONS or PATH is found."""
+    monkeypatch.setenv("PATH", str(tmp_path / "path"))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
+    monkeypatch.setenv("UV_PYTHON_INSTALL_DIR", str(tmp_path / "no-uv"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no-xdg"))
+    monkeypatch.setattr(interpreters, "_usual_folders", lambda: [])
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    (tmp_path / "path").mkdir()
+    return tmp_path
+
+
+def test_an_explicit_folder_is_searched_and_named_as_the_source(isolated, monkeypatch):
+    folder = isolated / "mine"
+    folder.mkdir()
+    fake_python(folder, "python3.42", "3.42.1")
+    monkeypatch.setenv("MPCONFORM_PYTHONS", str(folder))
+    [found] = interpreters.discover()
+    assert (found.label, found.source) == ("3.42", "MPCONFORM_PYTHONS")
+
+
+def test_an_inactive_shim_is_not_an_interpreter(isolated):
+    fake_python(isolated / "path", "python3.8", "3.8.18", exit_code=127)
+    assert interpreters.discover() == []
+
+
+def test_pyenv_versions_are_found_even_when_its_shims_are_inactive(isolated, monkeypatch):
+    shims = isolated / "pyenv" / "shims"
+    shims.mkdir(parents=True)
+    fake_python(shims, "python3.8", "3.8.18", exit_code=127)
+    version = isolated / "pyenv" / "versions" / "3.8.18" / "bin"
+    version.mkdir(parents=True)
+    fake_python(version, "python", "3.8.18")
+    monkeypatch.setenv("PYENV_ROOT", str(isolated / "pyenv"))
+    monkeypatch.setenv("PATH", str(shims))
+    [found] = interpreters.discover()
+    assert (found.label, found.source, found.executable) == ("3.8", "pyenv", str(version / "python"))
+
+
+def test_free_threaded_and_pypy_get_their_own_labels(isolated):
+    fake_python(isolated / "path", "python3.13t", "3.13.0", free_threaded=True)
+    fake_python(isolated / "path", "pypy3", "3.9.16", implementation="pypy")
+    assert sorted(i.label for i in interpreters.discover()) == ["3.13t", "pypy3.9"]
+
+
+def interpreter(version, source="pyenv", implementation="cpython", free_threaded=False):
+    return Interpreter("/x/" + version + source, implementation, Version(version), free_threaded, source)
+
+
+def test_the_newest_patch_wins_unless_one_was_given_explicitly():
+    chosen = interpreters.choose([interpreter("3.8.10"), interpreter("3.8.18")])
+    assert str(chosen["3.8"].version) == "3.8.18"
+    chosen = interpreters.choose([interpreter("3.8.18"), interpreter("3.8.10", "MPCONFORM_PYTHONS")])
+    assert str(chosen["3.8"].version) == "3.8.10"
+
+
+def test_the_plan_lists_every_wanted_column_and_any_extra_interpreter():
+    found = [interpreter("3.8.18"), interpreter("3.16.0"), interpreter("3.9.16", implementation="pypy")]
+    plan = {label: (found_one, wanted) for label, found_one, wanted in interpreters.plan(found)}
+    assert plan["3.8"][0].version == Version("3.8.18")
+    assert plan["3.6"] == (None, Wanted("3.6", True))
+    assert plan["3.14"] == (None, Wanted("3.14", False))
+    assert plan["pypy3.9"][1] == Wanted("pypy3", True)
+    assert plan["3.16"][1] is None
+    assert "pypy3" not in plan
+
+
+def test_a_missing_interpreter_is_named_with_where_we_looked():
+    message = interpreters.missing_message(Wanted("3.13t", False))
+    assert message.startswith("free-threaded CPython 3.13 not found")
+    assert "MPCONFORM_PYTHONS" in message and "pyenv" in message
+
+
+def test_the_probe_cache_is_used_and_survives_corruption(isolated, monkeypatch):
+    fake_python(isolated / "path", "python3.42", "3.42.0")
+    cache = isolated / "cache.json"
+    assert [i.label for i in interpreters.discover(cache)] == ["3.42"]
+    assert json.loads(cache.read_text())
+    cache.write_text("{not json")
+    assert [i.label for i in interpreters.discover(cache)] == ["3.42"]
+
+
+@pytest.mark.skipif(not list(Path(os.environ.get("PYENV_ROOT", "~/.pyenv")).expanduser().glob("versions/3.8*")),
+                    reason="this machine has no pyenv CPython 3.8")
+def test_this_machines_pyenv_versions_are_found():
+    labels = {label for label, found, _ in interpreters.plan() if found is not None}
+    assert "3.8" in labels
