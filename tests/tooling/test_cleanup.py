@@ -43,6 +43,11 @@ def wait_until_gone(marker, seconds=30.0):
     return processes_with(marker)
 
 
+def default_sigint():
+    """As in a terminal: a run launched from a background shell would inherit SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_run(tmp_path, marker):
     results = tmp_path / "results"
     results.mkdir()
@@ -53,7 +58,7 @@ def start_run(tmp_path, marker):
         [sys.executable, "-m", "pytest", "tests/conformance/test_cells.py", "-n", "2", "-q",
          "-p", "no:cacheprovider", "--mpconform-results", str(results)],
         cwd=str(ROOT), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True)
+        start_new_session=True, preexec_fn=default_sigint)
     # Wait until cells are running: the runners exist.
     deadline = time.time() + 60
     while time.time() < deadline and len(processes_with(marker)) < 6:
