@@ -1,7 +1,7 @@
 """mpconform's sessions: the conformance run on every interpreter found, and the tooling tests.
 
-    nox                  the whole matrix: every conformance-<python> session
-    nox -t tests         the conformance run everywhere, then the project's own tests
+    nox                  the whole matrix: every conformance-<python> session, then reports/
+    nox -t tests         the same, then the project's own tests
     nox -s conformance-3.8 -- -k nested      one interpreter, some cases (pytest arguments)
 
 Interpreters are found without configuration (PATH, pyenv, uv, the py launcher, setup-python's
@@ -32,6 +32,8 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 CONFORMANCE_REQUIREMENTS = "tests/conformance/requirements.txt"
 # uv-made environments hold no bytecode; with this set, pytest would recompile at every start.
 RUN_ENV = {"PYTHONDONTWRITEBYTECODE": None}
+# The host-side command line runs from the source tree, like the target side.
+SRC_ENV = {**RUN_ENV, "PYTHONPATH": str(ROOT / "src")}
 
 
 def _install_conformance_tools(session: nox.Session, interpreter: interpreters.Interpreter) -> None:
@@ -72,6 +74,22 @@ def _conformance_session(label: str, interpreter, wanted) -> None:
 
 for _label, _interpreter, _wanted in interpreters.plan(cache_file=ROOT / ".nox" / "interpreters.json"):
     _conformance_session(_label, _interpreter, _wanted)
+
+
+@nox.session(tags=["tests"])
+def matrix(session: nox.Session) -> None:
+    """Merge reports/results/*.json into reports/matrix.json and draw matrix.md, matrix.csv, index.html."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "report"))
+    session.run("python", "-m", "mpconform", "report", *session.posargs, env=SRC_ENV)
+
+
+@nox.session(default=False)
+def diff(session: nox.Session) -> None:
+    """List cells added, removed and changed between two matrices: nox -s diff -- OLD.json NEW.json [--exit-code]."""
+    if len(session.posargs) < 2:
+        session.error("usage: nox -s diff -- OLD.json NEW.json [--exit-code]")
+    session.install(*nox.project.dependency_groups(PYPROJECT, "report"))
+    session.run("python", "-m", "mpconform", "diff", *session.posargs, env=SRC_ENV)
 
 
 @nox.session(tags=["tests"], default=False)

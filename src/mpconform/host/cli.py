@@ -1,0 +1,101 @@
+"""``python -m mpconform``: build the reports, compare two matrices, print a reproducer."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+from mpconform import catalogue
+from mpconform.shard import START_METHODS, write_atomically
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _report(arguments: argparse.Namespace) -> int:
+    from mpconform.host import merge, render_csv, render_html, render_markdown, shards
+
+    cases = catalogue.load()
+    matrix = merge.build(shards.load_folder(arguments.results), cases)
+    merge.validate(matrix)
+    out = arguments.out
+    outputs = {
+        "matrix.json": json.dumps(matrix, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+        "matrix.md": render_markdown.render(matrix),
+        "matrix.csv": render_csv.render(matrix),
+        "index.html": render_html.render(matrix, cases),
+    }
+    for name, text in outputs.items():
+        write_atomically(str(out / name), text)
+    run = [c for c in matrix["columns"] if c["status"] != "not-run"]
+    stale = [c["label"] for c in run if c["status"] == "stale"]
+    print(f"mpconform: {len(matrix['cells'])} cells from {len(run)} shards → {', '.join(outputs)} in {out}")
+    if stale:
+        print(f"mpconform: stale (cases changed since they ran): {', '.join(stale)}; rerun their sessions")
+    return 0
+
+
+def _diff(arguments: argparse.Namespace) -> int:
+    from mpconform.host import diff
+
+    changes = diff.compare(diff.load(arguments.old), diff.load(arguments.new))
+    for change in changes:
+        print(change.describe())
+    print(diff.summary(changes))
+    return 1 if changes and arguments.exit_code else 0
+
+
+def _repro(arguments: argparse.Namespace) -> int:
+    from mpconform.host import repro
+
+    cases = {case.id: case for case in catalogue.load()}
+    case = cases.get(arguments.case_id)
+    if case is None:
+        close = difflib.get_close_matches(arguments.case_id, cases, n=5, cutoff=0.8)
+        hint = f"; did you mean: {', '.join(close)}" if close else "; `python -m mpconform list` shows them all"
+        raise SystemExit(f"mpconform repro: no case {arguments.case_id!r}{hint}")
+    sys.stdout.write(repro.script(case, arguments.start_method))
+    return 0
+
+
+def _list(arguments: argparse.Namespace) -> int:
+    for case in catalogue.load():
+        print(f"{case.id}\t{case.description}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m mpconform", description=__doc__)
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    report = commands.add_parser("report", help="merge reports/results/*.json into the matrix and its renderings")
+    report.add_argument("--results", type=Path, default=ROOT / "reports" / "results", help="folder of shards")
+    report.add_argument("--out", type=Path, default=ROOT / "reports", help="folder for matrix.json, .md, .csv, index.html")
+    report.set_defaults(run=_report)
+    compare = commands.add_parser("diff", help="cells added, removed and changed between two matrix.json files")
+    compare.add_argument("old", type=Path)
+    compare.add_argument("new", type=Path)
+    compare.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
+    compare.set_defaults(run=_diff)
+    reproduce = commands.add_parser("repro", help="print a self-contained script that shows a case's behaviour")
+    reproduce.add_argument("case_id")
+    reproduce.add_argument("--start-method", choices=START_METHODS, default="spawn",
+                           help="the script's default start method (it also takes one as its argument)")
+    reproduce.set_defaults(run=_repro)
+    listing = commands.add_parser("list", help="every case id with its description")
+    listing.set_defaults(run=_list)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    from mpconform.catalogue import CaseError
+    from mpconform.host.diff import DiffError
+    from mpconform.host.shards import ShardError
+
+    arguments = parser().parse_args(argv)
+    try:
+        return arguments.run(arguments)
+    except (CaseError, ShardError, DiffError) as error:
+        print(f"mpconform: {error}", file=sys.stderr)
+        return 2

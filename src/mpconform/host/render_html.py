@@ -1,0 +1,71 @@
+"""The matrix as one self-contained HTML page (works offline from file://).
+
+The table is drawn on the server side, so it reads without JavaScript; the script only adds
+the filters and the per-cell details. Data reaches the page as JSON inside a
+``<script type="application/json">`` element (``tojson`` escapes ``<``, ``>``, ``&``) and is
+put on screen with ``textContent`` only.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jinja2
+from markupsafe import Markup, escape
+
+from mpconform import catalogue
+from mpconform.host import repro, view
+from mpconform.shard import START_METHODS
+
+VIEWS = ("all",) + START_METHODS + ("default",)
+_CODE_SPAN = re.compile(r"`([^`]*)`")
+
+
+def codespans(text: str) -> Markup:
+    """Escaped text whose `code spans` become <code> elements (their content escaped too)."""
+    parts = _CODE_SPAN.split(str(text))
+    return Markup("".join(f"<code>{escape(part)}</code>" if index % 2 else str(escape(part))
+                          for index, part in enumerate(parts)))
+
+
+def _cell_views(cell: view.CellView) -> dict[str, dict[str, str]]:
+    """For each view of the start-method filter: the text and CSS class the cell shows."""
+    shown = {"all": {"text": cell.text(), "css": cell.css}}
+    for method in START_METHODS + ("default",):
+        chosen = cell.default_method if method == "default" else method
+        outcome = cell.by_method.get(chosen)
+        if outcome is None:
+            shown[method] = {"text": "NOT RUN" if not cell.run else "–", "css": "not-run" if not cell.run else "skipped"}
+            continue
+        text = view.symbol(outcome)
+        if outcome != cell.expected.get(chosen):
+            text += " ‼"
+        if cell.stale:
+            text += " (stale)"
+        shown[method] = {"text": text, "css": view.outcome_class(outcome)}
+    return shown
+
+
+def render(matrix: dict, cases: list[catalogue.Case] | None = None) -> str:
+    cases = catalogue.load() if cases is None else cases
+    by_id = {case.id: case for case in cases}
+    details = {
+        "columns": {c["key"]: c for c in matrix["columns"]},
+        "cases": {c["id"]: dict(c, repro=repro.script(by_id[c["id"]]) if c["id"] in by_id else "")
+                  for c in matrix["cases"]},
+        "cells": {},
+        "start_methods": list(START_METHODS),
+    }
+    for cell in matrix["cells"]:
+        details["cells"].setdefault(f'{cell["case"]}|{cell["column"]}', {})[cell["start_method"]] = cell
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("mpconform.host", "templates"),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    environment.filters["codespans"] = codespans
+    template = environment.get_template("index.html.j2")
+    return template.render(
+        platforms=view.platforms(matrix), legend=view.LEGEND, patterns=matrix["patterns"],
+        containers=sorted({c["container"] for c in matrix["cases"]}), views=VIEWS,
+        cell_views=_cell_views, column_title=view.column_title, details=details,
+        shards=matrix["shards"],
+    )

@@ -1,0 +1,72 @@
+"""The matrix as GitHub-flavoured Markdown: a table per pattern, columns by interpreter.
+
+Every string from a case or a shard is escaped: it is shown as text, never read as HTML or as
+table syntax.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from mpconform.host import view
+
+_CODE_SPAN = re.compile(r"`([^`]*)`")
+
+
+def escape(text: str) -> str:
+    """Text for a table cell: HTML-escaped, pipes and newlines neutralised."""
+    return (html.escape(str(text), quote=False)
+            .replace("|", "&#124;").replace("\n", "<br>").replace("`", "&#96;")
+            .replace("*", "&#42;").replace("[", "&#91;"))
+
+
+def inline(text: str) -> str:
+    """Escaped text in which `code spans` become <code> elements (their content escaped too)."""
+    parts = _CODE_SPAN.split(str(text))
+    return "".join(f"<code>{escape(part)}</code>" if index % 2 else escape(part)
+                   for index, part in enumerate(parts))
+
+
+def render(matrix: dict) -> str:
+    lines = [
+        "# mpconform — what manager proxies propagate",
+        "",
+        "Each cell: what the parent saw after a child process made the change, on that "
+        "interpreter. Start methods (fork, spawn, forkserver) are folded where they agree. "
+        "Drawn from `reports/matrix.json` by `nox -s matrix`; the interactive version is "
+        "`reports/index.html`.",
+        "",
+        "| symbol | outcome | meaning |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {escape(sym)} | {escape(name)} | {escape(meaning)} |" for name, sym, meaning in view.LEGEND]
+    for platform in view.platforms(matrix):
+        lines += ["", f"## {escape(platform.title)}", ""]
+        if not platform.columns:
+            lines.append("NOT RUN — no results from this platform.")
+            continue
+        lines += ["| column | interpreter | default start method | status |", "| --- | --- | --- | --- |"]
+        for column in platform.columns:
+            status = column["status"]
+            if status == "stale":
+                status = f"stale: {len(column['stale_cases']) + len(column['missing_cases'])} cases changed since it ran"
+            lines.append(f"| {escape(column['label'])} | {escape(view.column_title(column))} | "
+                         f"{escape(column['start_methods']['default'])} | {escape(status)} |")
+        for column in platform.not_run:
+            lines.append(f"| {escape(column['label'])} | {escape(column['description'])} | | NOT RUN |")
+        for group in platform.groups:
+            lines += ["", f"### {escape(group.pattern)} — {escape(group.title)}", ""]
+            header = ["case"] + [escape(c["label"]) for c in platform.columns]
+            lines.append("| " + " | ".join(header) + " |")
+            lines.append("| " + " | ".join(["---"] * len(header)) + " |")
+            for row in group.rows:
+                case = row.case
+                label = f"{inline(case['description'])}<br><sub>{escape(case['id'])}</sub>"
+                cells = [escape(cell.text()) for cell in row.cells]
+                lines.append("| " + " | ".join([label] + cells) + " |")
+            changes = [(row.case, row.case["changed_in"]) for row in group.rows if row.case["differs"]]
+            if changes:
+                lines += ["", "Where these differ:", ""]
+                lines += [f"- {escape(case['id'])}: {escape('; '.join(text))}" for case, text in changes]
+    return "\n".join(lines) + "\n"

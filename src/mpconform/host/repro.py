@@ -1,0 +1,103 @@
+"""A self-contained script that shows one case's behaviour on any interpreter from 3.6 on."""
+
+from __future__ import annotations
+
+import textwrap
+
+from mpconform import catalogue
+from mpconform.harness.values import managed_kind
+
+_FACTORIES = {"manager.list": "manager.list", "manager.dict": "manager.dict"}
+
+_HELPERS = '''
+def show(value):
+    """Plain values for a proxy (nested proxies included), as the parent sees them."""
+    from multiprocessing.managers import BaseProxy, Namespace
+
+    if isinstance(value, BaseProxy):
+        value = value._getvalue()
+    if isinstance(value, Namespace):
+        return "Namespace(%s)" % ", ".join(
+            "%s=%s" % (k, show(v)) for k, v in sorted(vars(value).items()))
+    if isinstance(value, list):
+        return "[%s]" % ", ".join(show(v) for v in value)
+    if isinstance(value, dict):
+        return "{%s}" % ", ".join("%r: %s" % (k, show(v)) for k, v in value.items())
+    return repr(value)
+'''
+
+
+def _expression(spec, statements: list[str], counter: list[int], name: str | None = None) -> str:
+    """Python source that builds ``spec`` with a manager named ``manager``.
+
+    A Namespace needs statements of its own: they go to ``statements``, under ``name``.
+    """
+    kind = managed_kind(spec)
+    if kind is None:
+        if isinstance(spec, list):
+            return "[%s]" % ", ".join(_expression(item, statements, counter) for item in spec)
+        if isinstance(spec, dict):
+            return "{%s}" % ", ".join("%r: %s" % (k, _expression(v, statements, counter))
+                                      for k, v in spec.items())
+        return repr(spec)
+    value = spec[kind]
+    if kind == "manager.Namespace":
+        if name is None:
+            counter[0] += 1
+            name = "namespace_%d" % counter[0]
+        statements.append("%s = manager.Namespace()" % name)
+        for key, item in value.items():
+            statements.append("%s.%s = %s" % (name, key, _expression(item, statements, counter)))
+        return name
+    return "%s(%s)" % (_FACTORIES[kind], _expression(value, statements, counter))
+
+
+def script(case: catalogue.Case, start_method: str = "spawn") -> str:
+    statements: list[str] = []
+    counter = [0]
+    for name, spec in case.setup.items():
+        expression = _expression(spec, statements, counter, name)
+        if expression != name:
+            statements.append("%s = %s" % (name, expression))
+    names = sorted(case.setup)
+    arguments = ", ".join(names)
+    shown = " ".join("%s=%%s" % name for name in names)
+    shown_values = ", ".join("show(%s)" % name for name in names)
+    references = "\n".join("#   %s" % ref for ref in case.references)
+    expectations = "\n".join("#   %s" % _describe(entry) for entry in case.expect)
+    return (
+        f"# mpconform reproducer for {case.id}\n"
+        f"# {case.description}\n"
+        f"# Expected:\n{expectations}\n"
+        f"# References:\n{references}\n"
+        f"# Usage: python repro.py [fork|spawn|forkserver]   (Python 3.6 or later)\n"
+        "import multiprocessing\nimport sys\n"
+        f"{_HELPERS}\n\n"
+        f"def child({arguments}):\n"
+        f"{textwrap.indent(case.code, '    ')}\n\n\n"
+        "if __name__ == \"__main__\":\n"
+        f"    start_method = sys.argv[1] if len(sys.argv) > 1 else {start_method!r}\n"
+        "    context = multiprocessing.get_context(start_method)\n"
+        "    with context.Manager() as manager:\n"
+        f"{textwrap.indent(chr(10).join(statements), '        ')}\n"
+        f"        print(\"before: {shown}\" % ({shown_values},))\n"
+        f"        process = context.Process(target=child, args=({arguments},))\n"
+        "        process.start()\n"
+        "        process.join()\n"
+        f"        print(\"after:  {shown}\" % ({shown_values},))\n"
+        "        print(\"child exit code:\", process.exitcode)\n"
+    )
+
+
+def _describe(entry: dict) -> str:
+    conditions = []
+    if "since" in entry:
+        conditions.append("from %s" % entry["since"])
+    if "implementation" in entry:
+        conditions.append("on %s" % entry["implementation"])
+    if "build" in entry:
+        conditions.append("%s build" % entry["build"])
+    if "start_methods" in entry:
+        conditions.append("under %s" % "/".join(entry["start_methods"]))
+    text = entry["outcome"] + (" " + ", ".join(conditions) if conditions else "")
+    return text + (" (%s)" % entry["ref"] if entry.get("ref") else "")

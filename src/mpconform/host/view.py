@@ -1,0 +1,162 @@
+"""What the reports draw, gathered from the matrix: platforms, column headers, rows, cells.
+
+Drawing (Markdown, HTML, CSV) is kept apart, in ``render_*``; this module decides what each
+cell says.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from mpconform.host.merge import fold, platform_title
+from mpconform.shard import START_METHODS
+
+SYMBOLS = {
+    "propagated": "✓",
+    "lost": "✗ lost",
+    "diverged": "≠ diverged",
+    "hung": "⏱ hung",
+    "crashed": "💥 crashed",
+}
+LEGEND = [
+    ("propagated", "✓", "the other process sees exactly the change"),
+    ("lost", "✗ lost", "the operation completed without error, but the change never arrived"),
+    ("diverged", "≠ diverged", "the other process sees neither the old nor the intended state"),
+    ("raised", "⚠ Type", "an exception (in setup, the child or the parent: see the details)"),
+    ("hung", "⏱ hung", "the cell passed its timeout and was killed"),
+    ("crashed", "💥 crashed", "a process died without reporting"),
+    ("skipped", "–", "not run here (e.g. the start method does not exist on this platform)"),
+    ("not-run", "NOT RUN", "no results for this interpreter or platform"),
+    ("mismatch", "‼", "differs from the case's recorded expectation"),
+    ("stale", "(stale)", "the case changed since this interpreter's results were recorded"),
+]
+
+
+def outcome_class(outcome: str) -> str:
+    return outcome.split(":", 1)[0] if ":" in outcome else outcome
+
+
+def symbol(outcome: str) -> str:
+    if outcome.startswith("raised:"):
+        return "⚠ " + outcome.split(":", 1)[1]
+    if outcome.startswith("skipped:"):
+        return "–"
+    return SYMBOLS.get(outcome, outcome)
+
+
+@dataclass(frozen=True)
+class CellView:
+    column: str
+    by_method: dict[str, str]  # start method -> outcome
+    expected: dict[str, str]
+    stale: bool
+    default_method: str | None
+
+    @property
+    def run(self) -> bool:
+        return bool(self.by_method)
+
+    @property
+    def folded(self) -> str:
+        return fold(self.by_method) if self.by_method else "not run"
+
+    @property
+    def mismatched(self) -> list[str]:
+        return [m for m, o in self.by_method.items() if o != self.expected.get(m)]
+
+    @property
+    def agrees(self) -> bool:
+        ran = {o for o in self.by_method.values() if not o.startswith("skipped:")}
+        return len(ran) <= 1
+
+    @property
+    def css(self) -> str:
+        if not self.run:
+            return "not-run"
+        if not self.agrees:
+            return "mixed"
+        return outcome_class(self.folded)
+
+    def text(self) -> str:
+        """One line per distinct outcome, e.g. ``✓`` or ``fork ✗ lost / spawn ✓``."""
+        if not self.run:
+            return "NOT RUN"
+        if self.agrees:
+            ran = [o for o in self.by_method.values() if not o.startswith("skipped:")]
+            body = symbol(ran[0] if ran else next(iter(self.by_method.values())))
+        else:
+            body = " / ".join(f"{m} {symbol(self.by_method[m])}" for m in START_METHODS
+                              if m in self.by_method and not self.by_method[m].startswith("skipped:"))
+        if self.mismatched:
+            body += " ‼"
+        if self.stale:
+            body += " (stale)"
+        return body
+
+
+@dataclass(frozen=True)
+class Row:
+    case: dict
+    cells: list[CellView]
+
+
+@dataclass(frozen=True)
+class Group:
+    pattern: str
+    title: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Platform:
+    platform: str
+    title: str
+    columns: list[dict]       # the ones with results (run or stale)
+    not_run: list[dict]       # wanted interpreters without results
+    groups: list[Group] = field(default_factory=list)
+
+
+def platforms(matrix: dict) -> list[Platform]:
+    by_case_column: dict[tuple[str, str], dict] = defaultdict(
+        lambda: {"by_method": {}, "expected": {}, "stale": False})
+    for cell in matrix["cells"]:
+        entry = by_case_column[(cell["case"], cell["column"])]
+        entry["by_method"][cell["start_method"]] = cell["outcome"]
+        entry["expected"][cell["start_method"]] = cell["expected"]
+        entry["stale"] = entry["stale"] or cell["stale"]
+    result = []
+    for platform in dict.fromkeys(c["platform"] for c in matrix["columns"]):
+        columns = [c for c in matrix["columns"] if c["platform"] == platform and c["status"] != "not-run"]
+        not_run = [c for c in matrix["columns"] if c["platform"] == platform and c["status"] == "not-run"]
+        groups = []
+        for pattern, title in matrix["patterns"].items():
+            rows = []
+            for case in (c for c in matrix["cases"] if c["pattern"] == pattern):
+                cells = []
+                for column in columns:
+                    entry = by_case_column.get((case["id"], column["key"]))
+                    cells.append(CellView(
+                        column=column["key"],
+                        by_method=dict(entry["by_method"]) if entry else {},
+                        expected=dict(entry["expected"]) if entry else {},
+                        stale=entry["stale"] if entry else False,
+                        default_method=column["start_methods"]["default"]))
+                rows.append(Row(case, cells))
+            if rows:
+                groups.append(Group(pattern, title, rows))
+        result.append(Platform(platform, platform_title(platform), columns, not_run, groups))
+    return result
+
+
+def column_title(column: dict) -> str:
+    if column["status"] == "not-run":
+        return column["description"]
+    name = {"cpython": "CPython", "pypy": "PyPy"}.get(column["implementation"], column["implementation"])
+    build = " free-threaded" if column["build"] == "free-threaded" else ""
+    return f"{name} {column['version']}{build}"
+
+
+def nox_command(column: dict, case_id: str, start_method: str | None = None) -> str:
+    selection = case_id if start_method is None else f"{case_id} and {start_method}"
+    return f'nox -s conformance-{column["label"]} -- -k "{selection}"'

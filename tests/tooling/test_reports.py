@@ -1,0 +1,233 @@
+"""The published matrix: merged from shards, validated, drawn, diffed, reproducible, fresh."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mpconform import catalogue
+from mpconform.host import cli, diff, merge, render_csv, render_markdown, repro, shards
+from tests.tooling.shards_for_tests import CASES, make_shard, write_shards
+
+ROOT = Path(__file__).resolve().parents[2]
+QUEUE_LIKE = "nested-managed.dict.append"  # stands in for a case whose behaviour changed
+
+
+def changed_at(version_from):
+    def outcome(case, method):
+        if case.id == QUEUE_LIKE:
+            return "propagated" if version_from > (3, 9, 6) else "raised:RemoteError"
+        return case.expect[0]["outcome"]
+    return outcome
+
+
+def build(tmp_path, *shard_list):
+    return merge.build(shards.load_folder(write_shards(tmp_path / "results", *shard_list)))
+
+
+@pytest.fixture
+def matrix(tmp_path):
+    versions = ["3.6.15", "3.8.18", "3.9.6", "3.9.18", "3.13.0"]
+    made = [make_shard(v, outcome=changed_at(tuple(int(p) for p in v.split(".")))) for v in versions]
+    made.append(make_shard("3.9.16", implementation="pypy",
+                           outcome=lambda case, method: "lost" if case.id == QUEUE_LIKE else case.expect[0]["outcome"]))
+    made.append(make_shard("3.12.1", platform="macos-arm64"))
+    made.append(make_shard("3.12.1", platform="windows-amd64", methods=("spawn",), default_method="spawn"))
+    return build(tmp_path, *made)
+
+
+def test_the_matrix_validates_against_its_schema(matrix):
+    merge.validate(matrix)
+    with pytest.raises(Exception):
+        merge.validate(dict(matrix, cells=[dict(matrix["cells"][0], outcome="vanished")]))
+
+
+def test_changed_in_names_the_patch_versions(matrix):
+    case = next(c for c in matrix["cases"] if c["id"] == QUEUE_LIKE)
+    linux = [line for line in case["changed_in"] if line.startswith("Linux")]
+    assert linux[0] == "Linux x86_64: raised:RemoteError up to 3.9.6 → propagated from 3.9.18"
+    assert "Linux x86_64: PyPy 3.9.16: lost" in linux
+    assert case["differs"] is True
+
+
+def test_missing_interpreters_and_platforms_show_as_not_run(matrix, tmp_path):
+    not_run = {(c["platform"], c["label"]) for c in matrix["columns"] if c["status"] == "not-run"}
+    assert ("linux-x86_64", "3.14") in not_run and ("linux-x86_64", "3.7") in not_run
+    assert ("macos-arm64", "3.12") not in not_run and ("macos-arm64", "3.8") in not_run
+    linux_only = build(tmp_path / "linux", make_shard("3.8.18"))
+    assert {c["platform"] for c in linux_only["columns"] if c["status"] == "not-run"} >= {
+        "macos-arm64", "windows-amd64"}
+    assert "## macOS arm64\n\nNOT RUN — no results from this platform." in render_markdown.render(linux_only)
+
+
+def test_shards_from_three_platforms_merge_into_one_matrix(matrix):
+    run = {c["platform"] for c in matrix["columns"] if c["status"] == "run"}
+    assert run == {"linux-x86_64", "macos-arm64", "windows-amd64"}
+    windows = next(c for c in matrix["columns"] if c["platform"] == "windows-amd64" and c["status"] == "run")
+    assert {cell["start_method"] for cell in matrix["cells"] if cell["column"] == windows["key"]} == {"spawn"}
+
+
+def test_a_shard_recorded_before_a_case_changed_is_stale(tmp_path):
+    old = make_shard("3.8.18")
+    first = CASES[0].id
+    old["manifest"]["cases"][first] = "0000000000000000"
+    del old["manifest"]["cases"][CASES[1].id]
+    matrix = build(tmp_path, old)
+    [column] = [c for c in matrix["columns"] if c["status"] != "not-run"]
+    assert column["status"] == "stale"
+    assert column["stale_cases"] == [first] and column["missing_cases"] == [CASES[1].id]
+    assert all(cell["stale"] for cell in matrix["cells"] if cell["case"] == first)
+    assert "(stale)" in render_markdown.render(matrix)
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"schema": 1, "complete": tr', "not JSON"),
+    ("", "not JSON"),
+    ('{"schema": 7, "complete": true}', "written by a newer mpconform (schema 7"),
+    ('{"schema": 1, "complete": true, "manifest": {}, "cells": []}', "not a valid shard"),
+    ('[1, 2]', "not a valid shard"),
+])
+def test_a_bad_shard_is_named_in_one_clear_error(tmp_path, content, message):
+    path = tmp_path / "cpython-3.8.18-linux-x86_64.json"
+    path.write_text(content)
+    with pytest.raises(shards.ShardError) as raised:
+        shards.load(path)
+    assert str(raised.value).startswith(str(path)) and message in str(raised.value)
+
+
+def test_an_incomplete_shard_is_refused(tmp_path):
+    shard = make_shard("3.8.18")
+    shard["complete"] = False
+    write_shards(tmp_path, shard)
+    with pytest.raises(shards.ShardError, match="incomplete shard"):
+        shards.load_folder(tmp_path)
+
+
+def test_the_csv_has_one_row_per_cell(matrix):
+    rows = list(csv.DictReader(io.StringIO(render_csv.render(matrix))))
+    assert len(rows) == len(matrix["cells"])
+    row = next(r for r in rows if r["case"] == QUEUE_LIKE and r["version"] == "3.6.15")
+    assert (row["outcome"], row["matches"]) == ("raised:RemoteError", "no")
+
+
+def test_markdown_folds_start_methods_only_where_they_agree(tmp_path):
+    def by_method(case, method):
+        return "lost" if case.id == QUEUE_LIKE and method == "spawn" else case.expect[0]["outcome"]
+    text = render_markdown.render(build(tmp_path, make_shard("3.8.18", outcome=by_method)))
+    row = next(line for line in text.splitlines() if f"<sub>{QUEUE_LIKE}</sub>" in line)
+    assert row.endswith("| fork ✓ / spawn ✗ lost / forkserver ✓ ‼ |")
+
+
+HOSTILE = '<script>alert(1)</script> | `<img src=x onerror=alert(2)>`'
+
+
+@pytest.fixture
+def hostile_matrix(tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    family = {"pattern": "direct-assign", "summary": HOSTILE, "references": ["<b>ref</b>"],
+              "slot_value": 1, "expect": [{"outcome": "propagated"}],
+              "operations": {"assign": {"code": "{slot} = '<script>'", "containers": ["list"]}}}
+    (folder / "hostile.py").write_text("FAMILIES = %r\n" % ([family],))
+    cases = catalogue.load(str(folder))
+    results = write_shards(tmp_path / "results", make_shard("3.8.18", cases=cases))
+    return merge.build(shards.load_folder(results), cases), cases
+
+
+def test_markdown_escapes_every_string(hostile_matrix):
+    text = render_markdown.render(hostile_matrix[0])
+    assert "<script>" not in text and "<img" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &#124; <code>&lt;img src=x onerror=alert(2)&gt;</code>" in text
+
+
+def test_html_escapes_every_string(hostile_matrix):
+    from mpconform.host import render_html
+
+    page = render_html.render(*hostile_matrix)
+    assert page.count("<script") == 2  # the data block and the page's own script, nothing else
+    assert "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_diff_lists_added_removed_and_changed_cells(tmp_path):
+    old = build(tmp_path / "old", make_shard("3.9.6", outcome=changed_at((3, 9, 6))), make_shard("3.8.18"))
+    new = build(tmp_path / "new", make_shard("3.9.18", outcome=changed_at((3, 9, 18))), make_shard("3.13.0"))
+    changes = diff.compare(old, new)
+    changed = [c for c in changes if c.old and c.new]
+    assert [c.describe() for c in changed][0] == (
+        f"changed  {QUEUE_LIKE} on 3.9 (linux-x86_64) under fork: raised:RemoteError → propagated (3.9.6 → 3.9.18)")
+    assert {c.label for c in changes if c.new is None} == {"3.8"}
+    assert {c.label for c in changes if c.old is None} == {"3.13"}
+    assert diff.summary(changes).startswith("3 cells changed, ")
+
+
+def test_the_diff_command_exits_non_zero_on_changes_when_asked(tmp_path, capsys):
+    old = build(tmp_path / "a", make_shard("3.9.6", outcome=changed_at((3, 9, 6))))
+    new = build(tmp_path / "b", make_shard("3.9.18", outcome=changed_at((3, 9, 18))))
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    (tmp_path / "new.json").write_text(json.dumps(new))
+    assert cli.main(["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json")]) == 0
+    assert cli.main(["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--exit-code"]) == 1
+    assert cli.main(["diff", str(tmp_path / "old.json"), str(tmp_path / "old.json"), "--exit-code"]) == 0
+    assert "No cell changed." in capsys.readouterr().out
+
+
+def test_diff_refuses_other_schema_versions_by_name(tmp_path, capsys):
+    (tmp_path / "old.json").write_text(json.dumps({"schema": 2, "cells": [], "columns": []}))
+    (tmp_path / "new.json").write_text("{}")
+    assert cli.main(["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json")]) == 2
+    assert f"{tmp_path / 'old.json'}: matrix schema 2" in capsys.readouterr().err
+
+
+def test_unknown_command_line_flags_are_refused(capsys):
+    with pytest.raises(SystemExit) as raised:
+        cli.main(["report", "--colour"])
+    assert raised.value.code == 2
+    assert "unrecognized arguments: --colour" in capsys.readouterr().err
+
+
+def pythons():
+    found = [sys.executable]
+    for version in ("3.6", "3.13"):
+        candidates = sorted(Path("~/.pyenv/versions").expanduser().glob(f"{version}*/bin/python"))
+        found += [str(candidates[-1])] if candidates else []
+    return found
+
+
+@pytest.mark.parametrize("python", pythons())
+@pytest.mark.parametrize("case_id, after", [
+    ("nested-unmanaged.namespace.append", "after:  ns=Namespace(x=[1])"),
+    ("nested-managed.list.append", "after:  ls=[[1, 10]]"),
+    ("reassign-back.dict.dict-update", "after:  di={0: {'k': 1, 'j': 2}}"),
+])
+def test_the_reproducer_shows_the_behaviour(tmp_path, python, case_id, after, capsys):
+    assert cli.main(["repro", case_id]) == 0
+    script = tmp_path / "repro.py"
+    script.write_text(capsys.readouterr().out)
+    output = subprocess.run([python, str(script), "spawn"], capture_output=True, text=True, timeout=60)
+    assert after in output.stdout.splitlines(), output.stdout + output.stderr
+    assert "child exit code: 0" in output.stdout
+
+
+def test_repro_names_an_unknown_case():
+    with pytest.raises(SystemExit, match="no case 'nested-unmanaged.list.appnd'; did you mean"):
+        cli.main(["repro", "nested-unmanaged.list.appnd"])
+
+
+def test_the_committed_reports_are_what_the_code_draws_from_the_committed_shards(tmp_path):
+    """Fails when a case, the merge or a renderer changed and reports/ was not redrawn."""
+    assert cli.main(["report", "--results", str(ROOT / "reports" / "results"), "--out", str(tmp_path)]) == 0
+    for name in ("matrix.json", "matrix.md", "matrix.csv", "index.html"):
+        committed = (ROOT / "reports" / name).read_text(encoding="utf-8")
+        assert committed == (tmp_path / name).read_text(encoding="utf-8"), (
+            f"reports/{name} is stale: run `nox -s matrix` (and the conformance sessions if cases changed)")
+
+
+def test_the_committed_shards_ran_the_current_cases():
+    matrix = json.loads((ROOT / "reports" / "matrix.json").read_text())
+    stale = [c["key"] for c in matrix["columns"] if c["status"] == "stale"]
+    assert not stale, f"results recorded before cases changed: {stale}; run `nox`"
