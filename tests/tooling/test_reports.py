@@ -173,6 +173,10 @@ def test_the_diff_command_exits_non_zero_on_changes_when_asked(tmp_path, capsys)
     assert cli.main(["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json")]) == 0
     assert cli.main(["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--exit-code"]) == 1
     assert cli.main(["diff", str(tmp_path / "old.json"), str(tmp_path / "old.json"), "--exit-code"]) == 0
+    fewer = dict(new, cells=[c for c in new["cells"] if c["case"] != QUEUE_LIKE])
+    (tmp_path / "fewer.json").write_text(json.dumps(fewer))
+    assert cli.main(["diff", str(tmp_path / "old.json"), str(tmp_path / "fewer.json"), "--exit-code"]) == 1
+    assert cli.main(["diff", str(tmp_path / "old.json"), str(tmp_path / "fewer.json"), "--exit-code", "changed"]) == 0
     assert "No cell changed." in capsys.readouterr().out
 
 

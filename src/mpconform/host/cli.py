@@ -44,7 +44,8 @@ def _diff(arguments: argparse.Namespace) -> int:
     for change in changes:
         print(change.describe())
     print(diff.summary(changes))
-    return 1 if changes and arguments.exit_code else 0
+    counted = [c for c in changes if arguments.exit_code == "any" or (c.old and c.new)]
+    return 1 if counted and arguments.exit_code else 0
 
 
 def _repro(arguments: argparse.Namespace) -> int:
@@ -76,7 +77,10 @@ def parser() -> argparse.ArgumentParser:
     compare = commands.add_parser("diff", help="cells added, removed and changed between two matrix.json files")
     compare.add_argument("old", type=Path)
     compare.add_argument("new", type=Path)
-    compare.add_argument("--exit-code", action="store_true", help="exit 1 when anything changed")
+    compare.add_argument(
+        "--exit-code", nargs="?", const="any", choices=("any", "changed"),
+        help="exit 1 when any cell was added, removed or changed ('any', the default), or only "
+             "when a cell present in both changed its outcome ('changed')")
     compare.set_defaults(run=_diff)
     reproduce = commands.add_parser("repro", help="print a self-contained script that shows a case's behaviour")
     reproduce.add_argument("case_id")
