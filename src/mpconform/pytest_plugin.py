@@ -23,9 +23,21 @@ def pytest_addoption(parser):
         "--mpconform-results", default=None, metavar="DIR",
         help="folder the results shard is written to (default: <rootdir>/reports/results; "
              "'none' writes no shard)")
+    group.addoption(
+        "--mpconform-repeat", type=int, default=1, metavar="N",
+        help="run each cell N times and record how often each outcome came (k/N); a cell whose "
+             "outcomes differ is flaky and fails")
+
+
+def _positive(config):
+    repeat = config.getoption("--mpconform-repeat")
+    if repeat < 1:
+        raise pytest.UsageError("--mpconform-repeat takes a whole number of at least 1, not %d" % repeat)
+    return repeat
 
 
 def pytest_configure(config):
+    _positive(config)
     if not hasattr(config, "workerinput"):  # xdist workers report; the controller writes
         config.pluginmanager.register(ShardCollector(config), "mpconform-shard")
 
@@ -40,13 +52,14 @@ def cell_runner():
 
 @pytest.fixture
 def conformance(cell_runner, request):
-    return Conformance(cell_runner, request.node)
+    return Conformance(cell_runner, request.node, _positive(request.config))
 
 
 class Conformance(object):
-    def __init__(self, runner, node):
+    def __init__(self, runner, node, repeat=1):
         self.runner = runner
         self.node = node
+        self.repeat = repeat
 
     def run(self, case, start_method):
         """The record of one cell, without judging it."""
@@ -56,7 +69,13 @@ class Conformance(object):
 
     def check(self, case, start_method):
         """Run the cell, record it for the shard, and fail if it deviates from its expectation."""
-        record = self.run(case, start_method)
+        records = [self.run(case, start_method) for _ in range(self.repeat)]
+        counts = {}
+        for each in records:
+            counts[each["outcome"]] = counts.get(each["outcome"], 0) + 1
+        # The most frequent outcome stands for the cell; the first record that shows it, its values.
+        outcome = max(sorted(counts), key=lambda o: counts[o])
+        record = next(each for each in records if each["outcome"] == outcome)
         expectation = case.expected(expectations.Target.current(start_method))
         cell = {
             "id": case.id, "pattern": case.pattern, "container": case.container,
@@ -65,9 +84,17 @@ class Conformance(object):
             "expected": expectation["outcome"], "values": record["values"],
             "duration": record["duration"],
         }
+        if self.repeat > 1:
+            cell["repeat"] = {"runs": self.repeat, "outcomes": counts}
+            cell["flaky"] = len(counts) > 1
         self.node.user_properties.append((RECORD_KEY, json.dumps(cell)))
         if record["outcome"].startswith(outcomes.SKIPPED_PREFIX):
             pytest.skip(record["outcome"][len(outcomes.SKIPPED_PREFIX):])
+        if len(counts) > 1:
+            seen = ", ".join("%s %d/%d" % (o, counts[o], self.repeat) for o in sorted(counts))
+            pytest.fail("%s under %s is flaky: %s\n%s" % (
+                case.id, start_method, seen, explain(case, start_method, expectation, record)),
+                pytrace=False)
         if record["outcome"] != expectation["outcome"]:
             pytest.fail(explain(case, start_method, expectation, record), pytrace=False)
         return record

@@ -235,3 +235,25 @@ def test_the_committed_shards_ran_the_current_cases():
     matrix = json.loads((ROOT / "reports" / "matrix.json").read_text())
     stale = [c["key"] for c in matrix["columns"] if c["status"] == "stale"]
     assert not stale, f"results recorded before cases changed: {stale}; run `nox`"
+
+
+def test_a_flaky_cell_shows_as_flaky_with_its_counts(tmp_path):
+    shard = make_shard("3.8.18")
+    cell = next(c for c in shard["cells"] if c["id"] == QUEUE_LIKE)
+    cell["repeat"] = {"runs": 10, "outcomes": {"propagated": 7, "lost": 3}}
+    matrix = build(tmp_path, shard)
+    merge.validate(matrix)
+    assert [c["flaky"] for c in matrix["cells"] if "flaky" in c] == [True]
+    row = next(line for line in render_markdown.render(matrix).splitlines() if f"<sub>{QUEUE_LIKE}</sub>" in line)
+    assert "≈ flaky" in row
+    rows = list(csv.DictReader(io.StringIO(render_csv.render(matrix))))
+    flaky = [r for r in rows if r["flaky"] == "yes"]
+    assert [r["runs"] for r in flaky] == ["lost 3/10;propagated 7/10"]
+
+
+def test_a_shard_for_an_unknown_case_is_refused_by_name(tmp_path):
+    shard = make_shard("3.8.18")
+    shard["cells"][0] = dict(shard["cells"][0], id="direct-assign.list.renamed")
+    with pytest.raises(shards.ShardError, match=r"cpython-3.8.18-linux-x86_64.json: records cases the catalogue "
+                                                r"does not have \(direct-assign.list.renamed\)"):
+        build(tmp_path, shard)

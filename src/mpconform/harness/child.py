@@ -64,5 +64,11 @@ def run(report, names, code, setup):
         result["exception"] = describe_exception(error)
     result["child_after"], result["child_after_error"] = observe(names)
     result["intended"], result["intended_error"] = intended_state(setup, code)
-    report.send(result)
+    try:
+        report.send(result)
+    except Exception as error:  # the plain-Python state holds something unpicklable
+        result["intended"] = None
+        result["intended_error"] = "the intended state cannot be reported: %s: %s" % (
+            type(error).__name__, error)
+        report.send(result)
     report.close()

@@ -29,8 +29,13 @@ def platform_title(platform: str) -> str:
     return f"{PLATFORM_NAMES.get(system, system)} {machine}".strip()
 
 
+def parse_version(text: str) -> Version:
+    """``3.13.0``, ``3.15.0a1``, and ``3.13.0+`` (what a build from a source checkout says)."""
+    return Version(text.rstrip("+"))
+
+
 def column_label(manifest: dict) -> str:
-    version = Version(manifest["version"])
+    version = parse_version(manifest["version"])
     minor = f"{version.major}.{version.minor}"
     if manifest["implementation"] == "pypy":
         return f"pypy{minor}"
@@ -40,21 +45,26 @@ def column_label(manifest: dict) -> str:
 def _column_order(column: dict) -> tuple:
     implementation = column.get("implementation") or ("pypy" if column["label"].startswith("pypy") else "cpython")
     label = column["label"].removeprefix("pypy").rstrip("t")
-    version = Version(column.get("version") or label)
+    version = parse_version(column.get("version") or label)
     return (column["platform"], implementation != "cpython", column["label"].endswith("t"), version)
 
 
 def _shard_column(path: Path, shard: dict, current: dict[str, str]) -> tuple[dict, set[str]]:
     manifest = shard["manifest"]
     recorded = manifest["cases"]
+    unknown = sorted({cell["id"] for cell in shard["cells"]} - set(current))
+    if unknown:
+        raise shards.ShardError(
+            f"{path}: records cases the catalogue does not have ({', '.join(unknown[:5])}"
+            f"{', …' if len(unknown) > 5 else ''}): renamed or removed since it ran? Rerun that "
+            f"interpreter's session, or remove the shard")
     changed = sorted(case_id for case_id, digest in recorded.items()
                      if case_id in current and current[case_id] != digest)
     missing = sorted(set(current) - set(recorded))
-    unknown = sorted(set(recorded) - set(current))
     column = {
         "key": path.stem,
         "label": column_label(manifest),
-        "status": "stale" if changed or missing or unknown else "run",
+        "status": "stale" if changed or missing else "run",
         "implementation": manifest["implementation"],
         "version": manifest["version"],
         "build": manifest["build"],
@@ -66,7 +76,6 @@ def _shard_column(path: Path, shard: dict, current: dict[str, str]) -> tuple[dic
         "date": manifest["date"],
         "stale_cases": changed,
         "missing_cases": missing,
-        "unknown_cases": unknown,
         "shard": path.name,
     }
     return column, set(changed)
@@ -153,14 +162,16 @@ def build(loaded: list[tuple[Path, dict]], cases: list[catalogue.Case] | None = 
         column, stale = _shard_column(path, shard, current)
         columns.append(column)
         for cell in shard["cells"]:
-            if cell["id"] not in current:
-                continue
-            cells.append({
+            merged = {
                 "case": cell["id"], "column": column["key"], "start_method": cell["start_method"],
                 "outcome": cell["outcome"], "expected": cell["expected"], "side": cell.get("side"),
                 "stale": cell["id"] in stale, "values": cell["values"],
                 "duration": cell.get("duration", 0.0),
-            })
+            }
+            if "repeat" in cell:
+                merged["repeat"] = cell["repeat"]
+                merged["flaky"] = len(cell["repeat"]["outcomes"]) > 1
+            cells.append(merged)
     run_columns = sorted(columns, key=_column_order)
     all_columns = sorted(run_columns + _not_run_columns(run_columns), key=_column_order)
 

@@ -6,7 +6,7 @@ import csv
 import io
 
 FIELDS = ["case", "pattern", "container", "operation", "platform", "implementation", "version",
-          "build", "start_method", "outcome", "expected", "matches", "side", "stale"]
+          "build", "start_method", "outcome", "expected", "matches", "side", "stale", "runs", "flaky"]
 
 
 def render(matrix: dict) -> str:
@@ -25,5 +25,8 @@ def render(matrix: dict) -> str:
             "outcome": cell["outcome"], "expected": cell["expected"],
             "matches": "yes" if cell["outcome"] == cell["expected"] else "no",
             "side": cell["side"] or "", "stale": "yes" if cell["stale"] else "no",
+            "runs": ";".join(f"{o} {n}/{cell['repeat']['runs']}" for o, n in sorted(cell["repeat"]["outcomes"].items()))
+            if "repeat" in cell else "1",
+            "flaky": "yes" if cell.get("flaky") else "no",
         })
     return buffer.getvalue()

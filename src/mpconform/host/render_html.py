@@ -42,6 +42,8 @@ def _cell_views(cell: view.CellView) -> dict[str, dict[str, str]]:
             text += " ‼"
         if cell.stale:
             text += " (stale)"
+        if cell.flaky:
+            text += " ≈ flaky"
         shown[method] = {"text": text, "css": view.outcome_class(outcome)}
     return shown
 

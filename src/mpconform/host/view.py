@@ -30,6 +30,7 @@ LEGEND = [
     ("not-run", "NOT RUN", "no results for this interpreter or platform"),
     ("mismatch", "‼", "differs from the case's recorded expectation"),
     ("stale", "(stale)", "the case changed since this interpreter's results were recorded"),
+    ("flaky", "≈ flaky", "repeated runs of the cell gave different outcomes"),
 ]
 
 
@@ -52,6 +53,7 @@ class CellView:
     expected: dict[str, str]
     stale: bool
     default_method: str | None
+    flaky: bool = False
 
     @property
     def run(self) -> bool:
@@ -92,6 +94,8 @@ class CellView:
             body += " ‼"
         if self.stale:
             body += " (stale)"
+        if self.flaky:
+            body += " ≈ flaky"
         return body
 
 
@@ -119,12 +123,13 @@ class Platform:
 
 def platforms(matrix: dict) -> list[Platform]:
     by_case_column: dict[tuple[str, str], dict] = defaultdict(
-        lambda: {"by_method": {}, "expected": {}, "stale": False})
+        lambda: {"by_method": {}, "expected": {}, "stale": False, "flaky": False})
     for cell in matrix["cells"]:
         entry = by_case_column[(cell["case"], cell["column"])]
         entry["by_method"][cell["start_method"]] = cell["outcome"]
         entry["expected"][cell["start_method"]] = cell["expected"]
         entry["stale"] = entry["stale"] or cell["stale"]
+        entry["flaky"] = entry["flaky"] or cell.get("flaky", False)
     result = []
     for platform in dict.fromkeys(c["platform"] for c in matrix["columns"]):
         columns = [c for c in matrix["columns"] if c["platform"] == platform and c["status"] != "not-run"]
@@ -141,7 +146,8 @@ def platforms(matrix: dict) -> list[Platform]:
                         by_method=dict(entry["by_method"]) if entry else {},
                         expected=dict(entry["expected"]) if entry else {},
                         stale=entry["stale"] if entry else False,
-                        default_method=column["start_methods"]["default"]))
+                        default_method=column["start_methods"]["default"],
+                        flaky=entry["flaky"] if entry else False))
                 rows.append(Row(case, cells))
             if rows:
                 groups.append(Group(pattern, title, rows))
