@@ -39,4 +39,59 @@ FAMILIES = [
             "clear": {"code": "di.clear()", "containers": ["dict"]},
         },
     },
+    {
+        "pattern": "direct-assign",
+        "summary": "`{code}` in the child: a method the proxy gained in 3.14, on the container itself",
+        "references": [
+            "https://docs.python.org/3.14/whatsnew/3.14.html#multiprocessing",
+            "gh-103134",
+        ],
+        "slot_value": 1,
+        "expect": [{"outcome": "propagated"}],
+        "operations": {
+            "clear": {
+                "code": "ls.clear()",
+                "containers": ["list"],
+                "expect": [
+                    {"outcome": "raised:AttributeError"},
+                    {"since": "3.14", "outcome": "propagated", "ref": "gh-103134"},
+                ],
+            },
+            "augmented-or": {
+                "code": "di |= {1: 5}",
+                "containers": ["dict"],
+                "expect": [
+                    {"outcome": "raised:TypeError"},
+                    {"since": "3.14", "outcome": "propagated", "ref": "gh-103134"},
+                ],
+            },
+        },
+    },
+    {
+        "pattern": "direct-assign",
+        "summary": "`{code}` in the child: storing an object that cannot be pickled fails in the child",
+        "references": [
+            "https://docs.python.org/3/library/multiprocessing.html#all-start-methods",
+            "gh-122311",
+        ],
+        "slot_value": 1,
+        "expect": [
+            {"outcome": "raised:AttributeError"},
+            {
+                "implementation": "pypy",
+                "outcome": "raised:PicklingError",
+                "ref": "PyPy pickles with the pure-Python Lib/pickle.py, whose save_global raises "
+                       "PicklingError (measured on PyPy 7.3.11 / Python 3.9)",
+            },
+            {"since": "3.14", "outcome": "raised:PicklingError", "ref": "gh-122311"},
+        ],
+        "operations": {
+            "append-local-function": {
+                "summary": "`ls.append(f)` in the child, where f is a function defined inside "
+                           "another function: it cannot be pickled",
+                "code": "def make():\n    def local():\n        pass\n    return local\nls.append(make())",
+                "containers": ["list"],
+            },
+        },
+    },
 ]

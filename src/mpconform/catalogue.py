@@ -45,7 +45,7 @@ CONTAINERS = {
 
 FAMILY_FIELDS = ("pattern", "summary", "references", "containers", "slot_value", "operations",
                  "expect", "timeout")
-OPERATION_FIELDS = ("code", "containers", "slot_value", "expect", "timeout", "note")
+OPERATION_FIELDS = ("code", "summary", "containers", "slot_value", "expect", "timeout", "note")
 DEFAULT_TIMEOUT = 20.0
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -206,7 +206,7 @@ def expand_family(family, path, index):
             shape = CONTAINERS[container]
             code = _fill(code_template, container)
             setup = {shape["name"]: {shape["kind"]: shape["wrap"](slot_value)}}
-            description = summary.replace("{code}", code.replace("\n", "; "))
+            description = operation.get("summary", summary).replace("{code}", code.replace("\n", "; "))
             description = _fill(description, container)
             cases.append(Case(
                 id="%s.%s.%s" % (pattern, container, name),

@@ -153,4 +153,5 @@ class ShardCollector(object):
         path = shard.write(results, root, catalogue.load(), self.cells, selection)
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
+            reporter.ensure_newline()
             reporter.write_line("mpconform: %d cells written to %s" % (len(self.cells), path))
