@@ -28,6 +28,7 @@ def fake_python(folder: Path, name: str, version: str, implementation="cpython",
 @pytest.fixture
 def isolated(monkeypatch, tmp_path):
     """Only what a test puts in MPCONFORM_PYTHONS or PATH is found."""
+    monkeypatch.delenv("MPCONFORM_PYTHONS", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path / "path"))
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
     monkeypatch.setenv("UV_PYTHON_INSTALL_DIR", str(tmp_path / "no-uv"))
