@@ -52,6 +52,7 @@ FAMILIES = [
             "clear": {
                 "code": "ls.clear()",
                 "containers": ["list"],
+                "fix": "Before 3.14: `del ls[:]`.",
                 "expect": [
                     {"outcome": "raised:AttributeError"},
                     {"since": "3.14", "outcome": "propagated", "ref": "gh-103134"},
@@ -60,6 +61,7 @@ FAMILIES = [
             "augmented-or": {
                 "code": "di |= {1: 5}",
                 "containers": ["dict"],
+                "fix": "Before 3.14: `di.update({1: 5})`.",
                 "expect": [
                     {"outcome": "raised:TypeError"},
                     {"since": "3.14", "outcome": "propagated", "ref": "gh-103134"},
@@ -87,11 +89,52 @@ FAMILIES = [
         ],
         "operations": {
             "append-local-function": {
+                "fix": "Store what can be pickled: define the function at module level (pickle "
+                       "stores functions by name), or store data instead of code.",
                 "summary": "`ls.append(f)` in the child, where f is a function defined inside "
                            "another function: it cannot be pickled",
                 "code": "def make():\n    def local():\n        pass\n    return local\nls.append(make())",
                 "containers": ["list"],
             },
+        },
+    },
+    {
+        "pattern": "direct-assign",
+        "summary": "`{code}` in the child, on a manager Value or Array itself",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager.Value"],
+        "containers": ["value", "array"],
+        "slot_value": 1,
+        "expect": [{"outcome": "propagated"}],
+        "operations": {
+            "assign": {"code": "{slot} = 5"},
+            "augmented-add": {"code": "{slot} += 1"},
+        },
+    },
+    {
+        "pattern": "direct-assign",
+        "summary": "`{code}` in the child, on the managed list itself",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
+        "containers": ["list"],
+        "container_value": [2, 1, 3],
+        "expect": [{"outcome": "propagated"}],
+        "operations": {
+            "sort": {"code": "ls.sort()"},
+            "reverse": {"code": "ls.reverse()"},
+            "slice-delete": {"code": "del ls[0:2]"},
+            "index-negative-assign": {"code": "ls[-1] = 9"},
+        },
+    },
+    {
+        "pattern": "direct-assign",
+        "summary": "`{code}` in the child: an attribute whose name starts with an underscore",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#namespace-objects"],
+        "containers": ["namespace"],
+        "slot_value": 1,
+        "expect": [{"outcome": "lost"}],
+        "fix": "Use names without a leading underscore: on a Namespace proxy, `_name` is an "
+               "attribute of the proxy object in this process, not of the shared namespace.",
+        "operations": {
+            "setattr-underscore": {"code": "ns._y = 5"},
         },
     },
 ]

@@ -13,6 +13,8 @@ FAMILIES = [
         "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
         "slot_value": [1],
         "expect": [{"outcome": "lost"}],
+        "fix": "Read the value out, change it, assign it back (reassign-back), or store a "
+               "manager.list / manager.dict instead (nested-managed, Python 3.6+).",
         "operations": {
             "append": {"code": "{slot}.append(10)"},
             "extend": {"code": "{slot}.extend([10, 11])"},
@@ -30,6 +32,7 @@ FAMILIES = [
         "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
         "slot_value": {"k": 1},
         "expect": [{"outcome": "lost"}],
+        "fix": "Read the dict out, change it, assign it back, or store a manager.dict instead.",
         "operations": {
             "dict-item-assign": {"code": "{slot}['k'] = 2"},
             "dict-update": {"code": "{slot}.update({'j': 2})"},

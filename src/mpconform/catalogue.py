@@ -33,6 +33,7 @@ PATTERNS = {
     "nested-unmanaged": "mutate a plain object that lives inside a managed container",
     "reassign-back": "read a plain object out, mutate it, assign it back",
     "nested-managed": "mutate a manager proxy that lives inside a managed container",
+    "gotcha": "plain-Python code that means something else on a proxy",
 }
 
 # Where a case's value lives in each container, in the names the original question used.
@@ -41,11 +42,16 @@ CONTAINERS = {
     "namespace": {"name": "ns", "slot": "ns.x", "kind": "manager.Namespace", "wrap": lambda v: {"x": v}},
     "list": {"name": "ls", "slot": "ls[0]", "kind": "manager.list", "wrap": lambda v: [v]},
     "dict": {"name": "di", "slot": "di[0]", "kind": "manager.dict", "wrap": lambda v: {0: v}},
+    "value": {"name": "v", "slot": "v.value", "kind": "manager.Value", "wrap": lambda v: ["i", v]},
+    "array": {"name": "ar", "slot": "ar[0]", "kind": "manager.Array", "wrap": lambda v: ["i", [v]]},
 }
+# The containers a family applies to when it does not say: the three of the original question.
+DEFAULT_CONTAINERS = ("namespace", "list", "dict")
 
-FAMILY_FIELDS = ("pattern", "summary", "references", "containers", "slot_value", "operations",
-                 "expect", "timeout")
-OPERATION_FIELDS = ("code", "summary", "containers", "slot_value", "expect", "timeout", "note")
+FAMILY_FIELDS = ("pattern", "summary", "references", "containers", "slot_value", "container_value",
+                 "setup", "operations", "expect", "fix", "timeout")
+OPERATION_FIELDS = ("code", "summary", "containers", "slot_value", "container_value", "setup",
+                    "expect", "fix", "timeout", "note")
 DEFAULT_TIMEOUT = 20.0
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
@@ -58,10 +64,10 @@ class Case(object):
     """One behaviour: an operation of one pattern on one container."""
 
     __slots__ = ("id", "pattern", "container", "operation", "description", "code", "setup",
-                 "references", "expect", "timeout", "source")
+                 "references", "expect", "timeout", "source", "fix")
 
     def __init__(self, id, pattern, container, operation, description, code, setup, references,
-                 expect, timeout, source):
+                 expect, timeout, source, fix=None):
         self.id = id
         self.pattern = pattern
         self.container = container
@@ -73,6 +79,7 @@ class Case(object):
         self.expect = expect
         self.timeout = timeout
         self.source = source
+        self.fix = fix
 
     def __repr__(self):
         return "<Case %s>" % self.id
@@ -175,7 +182,7 @@ def expand_family(family, path, index):
     operations = _require(family, "operations", where)
     if not isinstance(operations, dict) or not operations:
         raise CaseError("%s: 'operations' must be a non-empty dict" % where)
-    family_containers = family.get("containers", list(CONTAINERS))
+    family_containers = family.get("containers", list(DEFAULT_CONTAINERS))
     cases = []
     for name, operation in operations.items():
         here = "%s, operation %r" % (where, name)
@@ -194,9 +201,13 @@ def expand_family(family, path, index):
             expectations.validate(expect, here)
         except expectations.ExpectationError as error:
             raise CaseError(str(error))
-        if "slot_value" not in operation and "slot_value" not in family:
+        explicit_setup = operation.get("setup", family.get("setup"))
+        if explicit_setup is None and not any(
+                field in operation or field in family for field in ("slot_value", "container_value")):
             raise CaseError("%s: missing field 'slot_value' (on the operation or its family)" % here)
         slot_value = operation.get("slot_value", family.get("slot_value"))
+        container_value = operation.get("container_value", family.get("container_value"))
+        fix = operation.get("fix", family.get("fix"))
         timeout = float(operation.get("timeout", family.get("timeout", DEFAULT_TIMEOUT)))
         containers = operation.get("containers", family_containers)
         for container in containers:
@@ -205,14 +216,18 @@ def expand_family(family, path, index):
                                 % (here, container, ", ".join(CONTAINERS)))
             shape = CONTAINERS[container]
             code = _fill(code_template, container)
-            setup = {shape["name"]: {shape["kind"]: shape["wrap"](slot_value)}}
+            if explicit_setup is not None:
+                setup = explicit_setup
+            else:
+                content = container_value if container_value is not None else shape["wrap"](slot_value)
+                setup = {shape["name"]: {shape["kind"]: content}}
             description = operation.get("summary", summary).replace("{code}", code.replace("\n", "; "))
             description = _fill(description, container)
             cases.append(Case(
                 id="%s.%s.%s" % (pattern, container, name),
                 pattern=pattern, container=container, operation=name,
                 description=description, code=code, setup=setup,
-                references=list(references), expect=expect, timeout=timeout, source=path,
+                references=list(references), expect=expect, timeout=timeout, source=path, fix=fix,
             ))
     return cases
 

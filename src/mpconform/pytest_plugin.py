@@ -7,6 +7,7 @@ the controller sees every worker's cells and writes one shard for this interpret
 
 import json
 import os
+import time
 
 import pytest
 
@@ -70,6 +71,7 @@ class Conformance(object):
     def check(self, case, start_method):
         """Run the cell, record it for the shard, and fail if it deviates from its expectation."""
         records = [self.run(case, start_method) for _ in range(self.repeat)]
+        _note_cell_done(case, start_method)
         counts = {}
         for each in records:
             counts[each["outcome"]] = counts.get(each["outcome"], 0) + 1
@@ -98,6 +100,14 @@ class Conformance(object):
         if record["outcome"] != expectation["outcome"]:
             pytest.fail(explain(case, start_method, expectation, record), pytrace=False)
         return record
+
+
+def _note_cell_done(case, start_method):
+    """For bench/: one line per finished cell, when MPCONFORM_BENCH_EVENTS names a file."""
+    events = os.environ.get("MPCONFORM_BENCH_EVENTS")
+    if events:
+        with open(events, "a") as stream:
+            stream.write("%.6f %s %s\n" % (time.time(), case.id, start_method))
 
 
 def explain(case, start_method, expectation, record):

@@ -207,6 +207,8 @@ def pythons():
     ("nested-unmanaged.namespace.append", "after:  ns=Namespace(x=[1])"),
     ("nested-managed.list.append", "after:  ls=[[1, 10]]"),
     ("reassign-back.dict.dict-update", "after:  di={0: {'k': 1, 'j': 2}}"),
+    ("nested-managed.namespace.value-assign", "after:  ns=Namespace(x=Value(5))"),
+    ("direct-assign.array.augmented-add", "after:  ar=[2]"),
 ])
 def test_the_reproducer_shows_the_behaviour(tmp_path, python, case_id, after, capsys):
     assert cli.main(["repro", case_id]) == 0
@@ -225,7 +227,7 @@ def test_repro_names_an_unknown_case():
 def test_the_committed_reports_are_what_the_code_draws_from_the_committed_shards(tmp_path):
     """Fails when a case, the merge or a renderer changed and reports/ was not redrawn."""
     assert cli.main(["report", "--results", str(ROOT / "reports" / "results"), "--out", str(tmp_path)]) == 0
-    for name in ("matrix.json", "matrix.md", "matrix.csv", "index.html"):
+    for name in ("matrix.json", "matrix.md", "matrix.csv", "gotchas.md", "index.html"):
         committed = (ROOT / "reports" / name).read_text(encoding="utf-8")
         assert committed == (tmp_path / name).read_text(encoding="utf-8"), (
             f"reports/{name} is stale: run `nox -s matrix` (and the conformance sessions if cases changed)")
@@ -257,3 +259,26 @@ def test_a_shard_for_an_unknown_case_is_refused_by_name(tmp_path):
     with pytest.raises(shards.ShardError, match=r"cpython-3.8.18-linux-x86_64.json: records cases the catalogue "
                                                 r"does not have \(direct-assign.list.renamed\)"):
         build(tmp_path, shard)
+
+
+def test_the_gallery_lists_each_trap_with_what_happens_and_its_fix(matrix):
+    text = render_markdown.render_gallery(matrix)
+    section = text.split("## nested-unmanaged")[1].split("\n## ")[0]
+    assert "**Fix:** Read the value out, change it, assign it back" in section
+    assert "<code>ns.x.append(10)</code> in the child, where ns.x holds a plain list" in section
+    assert "lost on every CPython run (3.6.15 – 3.13.0)" in section
+    queue_like = next(line for line in text.splitlines() if f"<sub>{QUEUE_LIKE}</sub>" in line)
+    assert "raised:RemoteError up to 3.9.6 → propagated from 3.9.18" in queue_like
+    assert "direct-assign.list.append<" not in text  # propagates everywhere: not a trap
+
+
+def test_the_gallery_escapes_every_string(hostile_matrix):
+    from mpconform.host import render_html
+
+    hostile = hostile_matrix[0]
+    for cell in hostile["cells"]:
+        cell["outcome"] = "lost"  # make the hostile case a trap
+    assert "<script>" not in render_markdown.render_gallery(hostile)
+    page = render_html.render(*hostile_matrix)
+    gotchas = page.split('<section id="gotchas">')[1].split("</section>")[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in gotchas and "<script" not in gotchas

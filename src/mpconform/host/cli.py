@@ -24,6 +24,7 @@ def _report(arguments: argparse.Namespace) -> int:
     outputs = {
         "matrix.json": json.dumps(matrix, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
         "matrix.md": render_markdown.render(matrix),
+        "gotchas.md": render_markdown.render_gallery(matrix),
         "matrix.csv": render_csv.render(matrix),
         "index.html": render_html.render(matrix, cases),
     }
@@ -72,7 +73,7 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     report = commands.add_parser("report", help="merge reports/results/*.json into the matrix and its renderings")
     report.add_argument("--results", type=Path, default=ROOT / "reports" / "results", help="folder of shards")
-    report.add_argument("--out", type=Path, default=ROOT / "reports", help="folder for matrix.json, .md, .csv, index.html")
+    report.add_argument("--out", type=Path, default=ROOT / "reports", help="folder for matrix.json, .md, .csv, gotchas.md, index.html")
     report.set_defaults(run=_report)
     compare = commands.add_parser("diff", help="cells added, removed and changed between two matrix.json files")
     compare.add_argument("old", type=Path)

@@ -189,6 +189,7 @@ def build(loaded: list[tuple[Path, dict]], cases: list[catalogue.Case] | None = 
             "operation": case.operation, "description": case.description, "code": case.code,
             "setup": catalogue.canonical_repr(case.setup), "references": case.references,
             "expect": case.expect, "source": Path(case.source).name,
+            "fix": case.fix,
             "changed_in": changed_in(run_columns, folded),
             "differs": len(distinct) > 1,
         })

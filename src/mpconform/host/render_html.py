@@ -14,7 +14,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from mpconform import catalogue
-from mpconform.host import repro, view
+from mpconform.host import gallery, repro, view
 from mpconform.shard import START_METHODS
 
 VIEWS = ("all",) + START_METHODS + ("default",)
@@ -69,5 +69,5 @@ def render(matrix: dict, cases: list[catalogue.Case] | None = None) -> str:
         platforms=view.platforms(matrix), legend=view.LEGEND, patterns=matrix["patterns"],
         containers=sorted({c["container"] for c in matrix["cases"]}), views=VIEWS,
         cell_views=_cell_views, column_title=view.column_title, details=details,
-        shards=matrix["shards"],
+        shards=matrix["shards"], gallery=gallery.sections(matrix),
     )

@@ -28,6 +28,28 @@ def inline(text: str) -> str:
                    for index, part in enumerate(parts))
 
 
+def render_gallery(matrix: dict) -> str:
+    """reports/gotchas.md: each trap, what users write, what happens where, and the fix."""
+    from mpconform.host import gallery
+
+    lines = [
+        "# mpconform — the gotcha gallery",
+        "",
+        "Every case that does not simply propagate on some interpreter, from the same results as "
+        "`matrix.md`. *What happens* is what was observed, interpreter by interpreter.",
+    ]
+    for section in gallery.sections(matrix):
+        lines += ["", f"## {escape(section.pattern)} — {escape(section.title)}", ""]
+        if section.fix:
+            lines += [f"**Fix:** {inline(section.fix)}", ""]
+        lines += ["| what users write | what happens |", "| --- | --- |"]
+        for trap in section.traps:
+            case = trap.case
+            happens = "; ".join(case["changed_in"]) or ", ".join(trap.observed)
+            lines.append(f"| {inline(case['description'])}<br><sub>{escape(case['id'])}</sub> | {escape(happens)} |")
+    return "\n".join(lines) + "\n"
+
+
 def render(matrix: dict) -> str:
     lines = [
         "# mpconform — what manager proxies propagate",
@@ -35,7 +57,7 @@ def render(matrix: dict) -> str:
         "Each cell: what the parent saw after a child process made the change, on that "
         "interpreter. Start methods (fork, spawn, forkserver) are folded where they agree. "
         "Drawn from `reports/matrix.json` by `nox -s matrix`; the interactive version is "
-        "`reports/index.html`.",
+        "`reports/index.html`; the traps, with their fixes, are in `reports/gotchas.md`.",
         "",
         "| symbol | outcome | meaning |",
         "| --- | --- | --- |",

@@ -15,7 +15,16 @@ def show(value):
     from multiprocessing.managers import BaseProxy, Namespace
 
     if isinstance(value, BaseProxy):
+        typeid = value._token.typeid
+        if typeid in ("Queue", "JoinableQueue"):
+            return "Queue(size=%d)" % value.qsize()
+        if typeid == "Event":
+            return "Event(set=%s)" % value.is_set()
+        if typeid == "Value":
+            return "Value(%s)" % show(value.get())
         value = value._getvalue()
+        if typeid == "Array":
+            value = list(value)
     if isinstance(value, Namespace):
         return "Namespace(%s)" % ", ".join(
             "%s=%s" % (k, show(v)) for k, v in sorted(vars(value).items()))
@@ -41,6 +50,18 @@ def _expression(spec, statements: list[str], counter: list[int], name: str | Non
                                       for k, v in spec.items())
         return repr(spec)
     value = spec[kind]
+    if kind in ("manager.Value", "manager.Array"):
+        typecode, content = value
+        return "%s(%r, %s)" % (kind, typecode, _expression(content, statements, counter))
+    if kind in ("manager.Queue", "manager.Event"):
+        counter[0] += 1
+        name = name or "%s_%d" % (kind.split(".")[1].lower(), counter[0])
+        statements.append("%s = %s()" % (name, kind))
+        if kind == "manager.Queue":
+            statements += ["%s.put(%s)" % (name, _expression(item, statements, counter)) for item in value]
+        elif value:
+            statements.append("%s.set()" % name)
+        return name
     if kind == "manager.Namespace":
         if name is None:
             counter[0] += 1
