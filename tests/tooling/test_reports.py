@@ -64,6 +64,12 @@ def test_missing_interpreters_and_platforms_show_as_not_run(matrix, tmp_path):
     assert "## macOS arm64\n\nNOT RUN — no results from this platform." in render_markdown.render(linux_only)
 
 
+def test_fork_on_macos_is_shown_as_unsafe(matrix):
+    [mac] = [c for c in matrix["columns"] if c["platform"] == "macos-arm64" and c["status"] == "run"]
+    assert "bpo-33725" in mac["notes"][0]
+    assert "bpo-33725" in render_markdown.render(matrix).split("## macOS arm64")[1]
+
+
 def test_shards_from_three_platforms_merge_into_one_matrix(matrix):
     run = {c["platform"] for c in matrix["columns"] if c["status"] == "run"}
     assert run == {"linux-x86_64", "macos-arm64", "windows-amd64"}

@@ -77,8 +77,21 @@ def _shard_column(path: Path, shard: dict, current: dict[str, str]) -> tuple[dic
         "stale_cases": changed,
         "missing_cases": missing,
         "shard": path.name,
+        "notes": _notes(manifest),
     }
     return column, set(changed)
+
+
+def _notes(manifest: dict) -> list[str]:
+    """What a reader must know about a column's cells."""
+    notes = []
+    if manifest["platform"].startswith("macos") and "fork" in manifest["start_methods"]["available"]:
+        notes.append("fork is unsafe on macOS (system libraries may crash or hang in a forked "
+                     "child; CPython's own tests skip it, bpo-33725): its cells are shown for "
+                     "completeness, not as advice")
+    if manifest["build"] == "free-threaded":
+        notes.append("free-threaded build, GIL " + ("on" if manifest.get("gil_enabled") else "off"))
+    return notes
 
 
 def _not_run_columns(columns: list[dict]) -> list[dict]:

@@ -73,6 +73,7 @@ def render(matrix: dict) -> str:
             status = column["status"]
             if status == "stale":
                 status = f"stale: {len(column['stale_cases']) + len(column['missing_cases'])} cases changed since it ran"
+            status = "; ".join([status] + column.get("notes", []))
             lines.append(f"| {escape(column['label'])} | {escape(view.column_title(column))} | "
                          f"{escape(column['start_methods']['default'])} | {escape(status)} |")
         for column in platform.not_run:
