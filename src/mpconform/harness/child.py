@@ -9,12 +9,13 @@ own, after the real operation, so that a case's code never runs inside the runne
 import io
 import signal
 import sys
-import traceback
 
 from mpconform.harness import values
 
 
 def describe_exception(error):
+    import traceback  # only when something raised: it costs a spawned child ~10 ms to import
+
     return {
         "type": type(error).__name__,
         "module": type(error).__module__,

@@ -69,6 +69,10 @@ def main():
     # Set the dispositions the harness relies on rather than inheriting the launcher's.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        # Its children then start with the harness's child module imported; what the case's
+        # code does through the proxies is unchanged.
+        multiprocessing.get_context("forkserver").set_forkserver_preload(["mpconform.harness.child"])
     requests = sys.stdin.buffer
     abort = requests if os.name == "posix" else None
     try:
