@@ -27,6 +27,7 @@ import os
 import re
 
 from mpconform import expectations
+from mpconform.harness.cell import TRANSPORTS
 
 PATTERNS = {
     "direct-assign": "change the managed container itself",
@@ -34,6 +35,7 @@ PATTERNS = {
     "reassign-back": "read a plain object out, mutate it, assign it back",
     "nested-managed": "mutate a manager proxy that lives inside a managed container",
     "gotcha": "plain-Python code that means something else on a proxy",
+    "transport": "how the proxy reaches the child: arguments, a manager Queue, a Pool, an executor",
 }
 
 # Where a case's value lives in each container, in the names the original question used.
@@ -49,10 +51,11 @@ CONTAINERS = {
 DEFAULT_CONTAINERS = ("namespace", "list", "dict")
 
 FAMILY_FIELDS = ("pattern", "summary", "references", "containers", "slot_value", "container_value",
-                 "setup", "operations", "expect", "fix", "timeout")
+                 "setup", "operations", "expect", "fix", "timeout", "transport")
 OPERATION_FIELDS = ("code", "summary", "containers", "slot_value", "container_value", "setup",
-                    "expect", "fix", "timeout", "note")
+                    "expect", "fix", "timeout", "note", "transport")
 DEFAULT_TIMEOUT = 20.0
+DEFAULT_TRANSPORT = "process-args"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
@@ -64,10 +67,10 @@ class Case(object):
     """One behaviour: an operation of one pattern on one container."""
 
     __slots__ = ("id", "pattern", "container", "operation", "description", "code", "setup",
-                 "references", "expect", "timeout", "source", "fix")
+                 "references", "expect", "timeout", "source", "fix", "transport")
 
     def __init__(self, id, pattern, container, operation, description, code, setup, references,
-                 expect, timeout, source, fix=None):
+                 expect, timeout, source, fix=None, transport=DEFAULT_TRANSPORT):
         self.id = id
         self.pattern = pattern
         self.container = container
@@ -80,6 +83,7 @@ class Case(object):
         self.timeout = timeout
         self.source = source
         self.fix = fix
+        self.transport = transport
 
     def __repr__(self):
         return "<Case %s>" % self.id
@@ -98,11 +102,15 @@ class Case(object):
 
     def request(self):
         """What the harness needs to run this case: plain literals only."""
-        return {"id": self.id, "setup": self.setup, "code": self.code, "timeout": self.timeout}
+        return {"id": self.id, "setup": self.setup, "code": self.code, "timeout": self.timeout,
+                "transport": self.transport}
 
     def content_hash(self):
         """Changes whenever what the case runs or expects changes."""
-        content = canonical_repr([self.id, self.setup, self.code, self.expect, self.timeout])
+        parts = [self.id, self.setup, self.code, self.expect, self.timeout]
+        if self.transport != DEFAULT_TRANSPORT:  # so that earlier cases keep their hashes
+            parts.append(self.transport)
+        content = canonical_repr(parts)
         return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
 
 
@@ -208,6 +216,9 @@ def expand_family(family, path, index):
         slot_value = operation.get("slot_value", family.get("slot_value"))
         container_value = operation.get("container_value", family.get("container_value"))
         fix = operation.get("fix", family.get("fix"))
+        transport = operation.get("transport", family.get("transport", DEFAULT_TRANSPORT))
+        if transport not in TRANSPORTS:
+            raise CaseError("%s: unknown transport %r (one of %s)" % (here, transport, ", ".join(TRANSPORTS)))
         timeout = float(operation.get("timeout", family.get("timeout", DEFAULT_TIMEOUT)))
         containers = operation.get("containers", family_containers)
         for container in containers:
@@ -228,6 +239,7 @@ def expand_family(family, path, index):
                 pattern=pattern, container=container, operation=name,
                 description=description, code=code, setup=setup,
                 references=list(references), expect=expect, timeout=timeout, source=path, fix=fix,
+                transport=transport,
             ))
     return cases
 

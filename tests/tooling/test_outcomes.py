@@ -106,3 +106,10 @@ def test_a_flooding_child_is_bounded_by_its_timeout(runner):
 
 def test_the_runner_survives_every_fault_above(runner):
     assert runner.run(cell("ls.append(2)", start_method=METHODS[-1]))["outcome"] == "propagated"
+
+
+@pytest.mark.parametrize("transport", ["pool-apply", "pool-map", "executor", "manager-queue"])
+def test_a_hanging_worker_is_hung_and_the_next_cell_still_runs(runner, transport):
+    record = runner.run(dict(cell("import time; time.sleep(60)", timeout=2.0), transport=transport))
+    assert (record["outcome"], record["side"]) == ("hung", "child")
+    assert runner.run(cell("ls[0] = 2", start_method="fork"))["outcome"] == "propagated"

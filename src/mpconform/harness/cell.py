@@ -6,6 +6,7 @@ Runs in the runner process, which has no other threads, so that forking is safe.
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from multiprocessing.connection import wait
 
@@ -109,32 +110,35 @@ def _run(request, managers, abort, record):
     shown["before"] = values.show(before)
 
     context = multiprocessing.get_context(start_method)
-    reader, writer = context.Pipe(duplex=False)
-    process = context.Process(target=child.run, args=(writer, names, request["code"], request["setup"]),
-                              name="mpconform-cell")
-    process.daemon = True
+    transport = request.get("transport", "process-args")
+    if transport == "executor" and sys.version_info < (3, 7):
+        record["outcome"] = outcomes.skipped(
+            "ProcessPoolExecutor takes no mp_context before Python 3.7 (bpo-31540), so it "
+            "cannot be run under a chosen start method")
+        return record
     try:
-        process.start()
+        if transport in WORKER_TRANSPORTS:
+            report, hung, crash = _via_worker(transport, context, names, request)
+            exitcode = None
+        else:
+            report, hung, exitcode = _via_process(transport, context, manager, names, request, abort)
+            crash = None
+    except Aborted:
+        raise
     except Exception as error:
-        reader.close()
-        writer.close()
         return _raised(record, "parent", error)
-    writer.close()
-    try:
-        report, hung = _await(process, reader, request["timeout"], abort)
-    finally:
-        reader.close()
-        stop(process)
-
-    shown["exitcode"] = process.exitcode
+    if exitcode is not None:
+        shown["exitcode"] = exitcode
     if report is None:
         record["side"] = "child"
         if hung:
             record["outcome"] = outcomes.HUNG
             return record
         record["outcome"] = outcomes.CRASHED
-        if process.exitcode is not None and process.exitcode < 0:
-            shown["signal"] = _signal_name(-process.exitcode)
+        if crash:
+            shown["crash"] = crash
+        if exitcode is not None and exitcode < 0:
+            shown["signal"] = _signal_name(-exitcode)
         return record
 
     intended = report["intended"]
@@ -155,6 +159,82 @@ def _run(request, managers, abort, record):
         return _raised(record, "child", report["exception"])
     record["outcome"] = outcomes.compare_state(before, intended, after)
     return record
+
+
+# How the proxies reach the child: as Process arguments (inherited under fork, pickled under
+# spawn and forkserver), through a manager Queue, or as the task of a Pool or an executor.
+PROCESS_TRANSPORTS = ("process-args", "manager-queue")
+WORKER_TRANSPORTS = ("pool-apply", "pool-map", "executor")
+TRANSPORTS = PROCESS_TRANSPORTS + WORKER_TRANSPORTS
+
+
+def _via_process(transport, context, manager, names, request, abort):
+    """(report or None, hung, exit code): a fresh child started with ``Process``."""
+    reader, writer = context.Pipe(duplex=False)
+    if transport == "manager-queue":
+        queue = manager.Queue()
+        queue.put(names)
+        target, arguments = child.run_from_queue, (writer, queue, request["code"], request["setup"])
+    else:
+        target, arguments = child.run, (writer, names, request["code"], request["setup"])
+    process = context.Process(target=target, args=arguments, name="mpconform-cell")
+    process.daemon = True
+    try:
+        process.start()
+    except Exception:
+        reader.close()
+        writer.close()
+        raise
+    writer.close()
+    try:
+        report, hung = _await(process, reader, request["timeout"], abort)
+    finally:
+        reader.close()
+        stop(process)
+    return report, hung, process.exitcode
+
+
+def _via_worker(transport, context, names, request):
+    """(report or None, hung, crash description): one task on a fresh one-worker pool.
+
+    The pool's threads live only for this cell: it is torn down (threads joined) before the
+    runner starts anything else, so the runner never forks while it has other threads.
+    """
+    task = (names, request["code"], request["setup"])
+    timeout = request["timeout"]
+    if transport == "executor":
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import TimeoutError as FutureTimeout
+        from concurrent.futures.process import BrokenProcessPool
+
+        executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        hung = False
+        try:
+            return executor.submit(child.run_in_worker, *task).result(timeout), False, None
+        except FutureTimeout:
+            hung = True
+            return None, True, None
+        except BrokenProcessPool as error:
+            return None, False, "%s: %s" % (type(error).__name__, error)
+        finally:
+            for process in list((getattr(executor, "_processes", None) or {}).values()):
+                if process.is_alive():
+                    process.terminate()
+            # A wedged executor may never finish shutting down: then its thread is left behind
+            # and the runner restarts (see runner.serve) rather than fork beside it.
+            executor.shutdown(wait=not hung)
+    pool = context.Pool(1)
+    try:
+        if transport == "pool-apply":
+            pending = pool.apply_async(child.run_in_worker, task)
+            return pending.get(timeout), False, None
+        pending = pool.map_async(child.run_in_worker_packed, [task])
+        return pending.get(timeout)[0], False, None
+    except multiprocessing.TimeoutError:
+        return None, True, None
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def _await(process, reader, timeout, abort):

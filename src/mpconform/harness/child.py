@@ -47,8 +47,8 @@ def intended_state(setup, code):
         sys.stdout = shown
 
 
-def run(report, names, code, setup):
-    """Process target: ``names`` are the proxies, bound as globals of ``code``."""
+def perform(names, code, setup):
+    """Run ``code`` with ``names`` bound; what the child saw and meant, as a picklable dict."""
     # The run may have been launched with SIGINT ignored (e.g. from a background shell);
     # the child must not inherit that, so that Ctrl-C reaches it like a user's program.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -66,10 +66,34 @@ def run(report, names, code, setup):
     result["child_after"], result["child_after_error"] = observe(names)
     result["intended"], result["intended_error"] = intended_state(setup, code)
     try:
-        report.send(result)
+        import pickle
+
+        pickle.dumps(result["intended"])
     except Exception as error:  # the plain-Python state holds something unpicklable
         result["intended"] = None
         result["intended_error"] = "the intended state cannot be reported: %s: %s" % (
             type(error).__name__, error)
-        report.send(result)
+    return result
+
+
+def run(report, names, code, setup):
+    """Process target: ``names`` are the proxies (Process arguments), bound as globals of ``code``."""
+    report.send(perform(names, code, setup))
     report.close()
+
+
+def run_from_queue(report, queue, code, setup):
+    """Process target: the proxies arrive through a manager Queue instead of as arguments."""
+    names = queue.get(timeout=30)
+    report.send(perform(names, code, setup))
+    report.close()
+
+
+def run_in_worker(names, code, setup):
+    """Pool / executor task: the proxies arrive as the task's argument; the result is returned."""
+    return perform(names, code, setup)
+
+
+def run_in_worker_packed(arguments):
+    """``Pool.map`` task: one tuple of (names, code, setup)."""
+    return perform(*arguments)

@@ -103,8 +103,8 @@ class Runner(object):
         output = self._log_since(log_start)
         if output:
             record["values"]["output"] = output
-        if line is None:
-            self.kill()
+        if line is None or record.pop("restart", False):
+            self.close()
         return record
 
     def _log_size(self):

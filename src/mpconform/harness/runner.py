@@ -52,9 +52,16 @@ def serve(requests, replies, abort=None):
                                                        "module": type(error).__module__,
                                                        "message": str(error),
                                                        "traceback": traceback.format_exc()}}}
+            gc.collect()
+            # Something a cell started did not stop (a wedged executor's thread): say so, and
+            # stop; the client starts a fresh runner rather than let this one fork beside it.
+            restart = threading.active_count() != 1
+            if restart:
+                record["restart"] = True
             replies.write((repr(record) + "\n").encode("utf-8"))
             replies.flush()
-            gc.collect()
+            if restart:
+                return
     finally:
         managers.close()
         for process in multiprocessing.active_children():

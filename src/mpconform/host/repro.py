@@ -95,19 +95,52 @@ def script(case: catalogue.Case, start_method: str = "spawn") -> str:
         "import multiprocessing\nimport sys\n"
         f"{_HELPERS}\n\n"
         f"def child({arguments}):\n"
-        f"{textwrap.indent(case.code, '    ')}\n\n\n"
+        f"{textwrap.indent(case.code, '    ')}\n"
+        f"{_EXTRA_FUNCTIONS.get(case.transport, '')}\n\n"
         "if __name__ == \"__main__\":\n"
         f"    start_method = sys.argv[1] if len(sys.argv) > 1 else {start_method!r}\n"
         "    context = multiprocessing.get_context(start_method)\n"
         "    with context.Manager() as manager:\n"
         f"{textwrap.indent(chr(10).join(statements), '        ')}\n"
         f"        print(\"before: {shown}\" % ({shown_values},))\n"
-        f"        process = context.Process(target=child, args=({arguments},))\n"
-        "        process.start()\n"
-        "        process.join()\n"
+        f"{textwrap.indent(_deliver(case.transport, arguments), '        ')}\n"
         f"        print(\"after:  {shown}\" % ({shown_values},))\n"
-        "        print(\"child exit code:\", process.exitcode)\n"
     )
+
+
+# How the script hands the proxies to the child, as the case's transport says.
+_DELIVERY = {
+    "process-args": (
+        "process = context.Process(target=child, args=({arguments},))\n"
+        "process.start()\n"
+        "process.join()\n"
+        "print(\"child exit code:\", process.exitcode)"),
+    "manager-queue": (
+        "queue = manager.Queue()\n"
+        "queue.put(({arguments},))\n"
+        "process = context.Process(target=child_from_queue, args=(queue,))\n"
+        "process.start()\n"
+        "process.join()\n"
+        "print(\"child exit code:\", process.exitcode)"),
+    "pool-apply": (
+        "with context.Pool(1) as pool:\n"
+        "    pool.apply(child, ({arguments},))"),
+    "pool-map": (
+        "with context.Pool(1) as pool:\n"
+        "    pool.map(child_from_tuple, [({arguments},)])"),
+    "executor": (
+        "from concurrent.futures import ProcessPoolExecutor  # mp_context: Python 3.7+\n"
+        "with ProcessPoolExecutor(1, mp_context=context) as executor:\n"
+        "    executor.submit(child, {arguments}).result()"),
+}
+_EXTRA_FUNCTIONS = {
+    "manager-queue": "\n\ndef child_from_queue(queue):\n    child(*queue.get())\n",
+    "pool-map": "\n\ndef child_from_tuple(arguments):\n    child(*arguments)\n",
+}
+
+
+def _deliver(transport: str, arguments: str) -> str:
+    return _DELIVERY[transport].format(arguments=arguments)
 
 
 def _describe(entry: dict) -> str:
