@@ -90,4 +90,15 @@ FAMILIES = [
                "of storing it in a managed container.",
         "operations": {"queue-put": {"code": "{slot}.put(5)"}},
     },
+    {
+        "pattern": "nested-managed",
+        "summary": "`{code}` in the child, three levels deep: {slot} holds a manager.list holding a manager.list",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects", "bpo-6766"],
+        "slot_value": {"manager.list": [{"manager.list": [1]}]},
+        "expect": [{"outcome": "propagated"}],
+        "operations": {
+            "three-levels-append": {"code": "{slot}[0].append(10)"},
+            "three-levels-item-assign": {"code": "{slot}[0][0] = 5"},
+        },
+    },
 ]

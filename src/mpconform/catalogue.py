@@ -36,6 +36,7 @@ PATTERNS = {
     "nested-managed": "mutate a manager proxy that lives inside a managed container",
     "gotcha": "plain-Python code that means something else on a proxy",
     "transport": "how the proxy reaches the child: arguments, a manager Queue, a Pool, an executor",
+    "api-surface": "which methods and type features each version's proxies expose",
 }
 
 # Where a case's value lives in each container, in the names the original question used.

@@ -19,9 +19,12 @@ def test_the_catalogue_covers_every_pattern_and_container():
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_every_operation_changes_the_state(case):
-    """Otherwise propagated and lost could not be told apart."""
+    """Otherwise propagated and lost could not be told apart. Code that fails on plain Python
+    too (a method the proxy lacks, a feature of a later version) must expect an exception."""
     intended, error = child.intended_state(case.setup, case.code)
-    assert error is None
+    if error is not None:
+        assert case.expected(Target.current("fork"))["outcome"].startswith("raised:"), error
+        return
     before, _ = child.intended_state(case.setup, "pass")
     assert intended != before
 
@@ -86,6 +89,7 @@ def broken(**changes):
     (broken(operations={"Bad Name": {"code": "pass"}}), "operation names are lower-case"),
     (broken(operations={"assign": {"code": "x", "containers": ["tuple"]}}), "unknown container 'tuple'"),
     (broken(colour="red"), "unknown field(s) colour"),
+    (broken(transport="carrier-pigeon"), "unknown transport 'carrier-pigeon'"),
     ([dict((k, v) for k, v in GOOD.items() if k != "summary")], "missing field 'summary'"),
 ])
 def test_a_malformed_case_is_named_in_one_clear_error(tmp_path, families, message):

@@ -38,8 +38,12 @@ def render_gallery(matrix: dict) -> str:
         "Every case that does not simply propagate on some interpreter, from the same results as "
         "`matrix.md`. *What happens* is what was observed, interpreter by interpreter.",
     ]
+    pattern = None
     for section in gallery.sections(matrix):
-        lines += ["", f"## {escape(section.pattern)} — {escape(section.title)}", ""]
+        if section.pattern != pattern:
+            pattern = section.pattern
+            lines += ["", f"## {escape(section.pattern)} — {escape(section.title)}"]
+        lines.append("")
         if section.fix:
             lines += [f"**Fix:** {inline(section.fix)}", ""]
         lines += ["| what users write | what happens |", "| --- | --- |"]

@@ -1,0 +1,69 @@
+"""API surface: which methods and type features each version's proxies expose.
+
+The child stores what an expression gave in ``ns.result``; where a proxy lacks the method or
+feature the plain object has, the cell raises (AttributeError, TypeError, ...), and where both
+work alike it propagates.
+Specification: https://docs.python.org/3/library/multiprocessing.html#proxy-objects and the
+"Changed in version" notes of multiprocessing.managers.
+"""
+
+FAMILIES = [
+    {
+        "pattern": "api-surface",
+        "summary": "`{code}` in the child, where ls is a manager.list and di a manager.dict",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
+        "containers": ["list"],
+        "setup": {"ns": {"manager.Namespace": {"result": None}}, "ls": {"manager.list": [1, 2]},
+                  "di": {"manager.dict": {0: 1}}},
+        "expect": [{"outcome": "propagated"}],
+        "operations": {
+            "list-copy": {
+                "code": "ns.result = ls.copy()",
+                "expect": [{"outcome": "raised:AttributeError"},
+                           {"since": "3.14", "outcome": "propagated", "ref": "gh-103134"}],
+                "fix": "Before 3.14: `list(ls)` or `ls[:]`.",
+            },
+            "dict-or": {
+                "code": "ns.result = di | {1: 2}",
+                "expect": [{"outcome": "raised:TypeError"},
+                           {"since": "3.14", "outcome": "propagated", "ref": "gh-103134"}],
+                "fix": "Before 3.14: `{**di.copy(), 1: 2}` (dict | itself needs 3.9, PEP 584).",
+            },
+            "dict-reversed": {
+                "code": "ns.result = list(reversed(di))",
+                "summary": "`{code}` in the child, where di is a manager.dict {0: 1}: before 3.14 "
+                           "reversed() walks the proxy as a sequence, di[len - 1] … di[0]",
+                "expect": [{"outcome": "diverged"},
+                           {"since": "3.14", "outcome": "propagated", "ref": "gh-103134"}],
+                "fix": "Before 3.14: `list(reversed(list(di.keys())))` (a DictProxy has __len__ and "
+                       "__getitem__ but no __reversed__, so reversed() indexes it by position).",
+            },
+            "dict-has-key": {
+                "code": "ns.result = di.has_key(0)",
+                "expect": [{"outcome": "raised:RemoteError"},
+                           {"since": "3.7.3", "outcome": "raised:AttributeError", "ref": "bpo-35918"}],
+                "fix": "`0 in di` (has_key is Python 2's; 3.6 still listed it as exposed, so the "
+                       "call failed in the manager instead of in the child).",
+            },
+            "dict-iterate": {
+                "code": "ns.result = [key for key in di]",
+                "expect": [{"outcome": "raised:AttributeError", "ref": "gh-99595"}],
+                "fix": "Iterate over a copy in a child: `for key in list(di.keys())` (iter(di) asks "
+                       "the manager for an iterator proxy, which a child's proxy cannot create; "
+                       "gh-99595, open).",
+            },
+            "list-generic-alias": {
+                "code": "from multiprocessing.managers import ListProxy\nns.result = repr(ListProxy[int])",
+                "expect": [{"outcome": "raised:TypeError"},
+                           {"since": "3.13", "outcome": "propagated", "ref": "gh-107431"}],
+                "fix": "Before 3.13, annotate with a string: `'ListProxy[int]'`.",
+            },
+            "value-generic-alias": {
+                "code": "from multiprocessing.managers import ValueProxy\nns.result = repr(ValueProxy[int])",
+                "expect": [{"outcome": "raised:TypeError"},
+                           {"since": "3.9", "outcome": "propagated", "ref": "bpo-39481"}],
+                "fix": "Before 3.9, annotate with a string: `'ValueProxy[int]'`.",
+            },
+        },
+    },
+]
