@@ -15,16 +15,7 @@ FAMILIES = [
         "expect": [{"outcome": "lost"}],
         "fix": "Read the value out, change it, assign it back (reassign-back), or store a "
                "manager.list / manager.dict instead (nested-managed, Python 3.6+).",
-        "operations": {
-            "append": {"code": "{slot}.append(10)"},
-            "extend": {"code": "{slot}.extend([10, 11])"},
-            "insert": {"code": "{slot}.insert(0, 10)"},
-            "item-assign": {"code": "{slot}[0] = 5"},
-            "item-augmented-add": {"code": "{slot}[0] += 1"},
-            "item-delete": {"code": "del {slot}[0]"},
-            "pop": {"code": "{slot}.pop()"},
-            "remove": {"code": "{slot}.remove(1)"},
-        },
+        "mutations": "list",
     },
     {
         "pattern": "nested-unmanaged",
@@ -33,11 +24,6 @@ FAMILIES = [
         "slot_value": {"k": 1},
         "expect": [{"outcome": "lost"}],
         "fix": "Read the dict out, change it, assign it back, or store a manager.dict instead.",
-        "operations": {
-            "dict-item-assign": {"code": "{slot}['k'] = 2"},
-            "dict-update": {"code": "{slot}.update({'j': 2})"},
-            "dict-pop": {"code": "{slot}.pop('k')"},
-            "dict-setdefault": {"code": "{slot}.setdefault('j', 2)"},
-        },
+        "mutations": "dict",
     },
 ]

@@ -52,7 +52,8 @@ CONTAINERS = {
 DEFAULT_CONTAINERS = ("namespace", "list", "dict")
 
 FAMILY_FIELDS = ("pattern", "summary", "references", "containers", "slot_value", "container_value",
-                 "setup", "operations", "expect", "fix", "timeout", "transport")
+                 "setup", "operations", "mutations", "mutation_template", "mutation_target",
+                 "expect", "fix", "timeout", "transport")
 OPERATION_FIELDS = ("code", "summary", "containers", "slot_value", "container_value", "setup",
                     "expect", "fix", "timeout", "note", "transport")
 DEFAULT_TIMEOUT = 20.0
@@ -140,8 +141,8 @@ def case_files(directory=None):
     return [os.path.join(directory, name) for name in names]
 
 
-def read_families(path):
-    """The FAMILIES literal of one case module, read without importing it."""
+def read_literal(path, name):
+    """The module-level ``name = <literal>`` of a case file, read without importing it."""
     try:
         with open(path, "rb") as handle:
             tree = ast.parse(handle.read(), filename=path)
@@ -149,16 +150,42 @@ def read_families(path):
         raise CaseError("%s: cannot be read as Python: %s" % (path, error))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "FAMILIES" for t in node.targets
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
         ):
             try:
-                families = ast.literal_eval(node.value)
+                return ast.literal_eval(node.value)
             except ValueError as error:
-                raise CaseError("%s: FAMILIES must be a plain literal (%s)" % (path, error))
-            if not isinstance(families, list):
-                raise CaseError("%s: FAMILIES must be a list of families" % path)
-            return families
-    raise CaseError("%s: no FAMILIES = [...] at module level" % path)
+                raise CaseError("%s: %s must be a plain literal (%s)" % (path, name, error))
+    raise CaseError("%s: no %s = ... at module level" % (path, name))
+
+
+def read_mutations(directory):
+    """The shared mutation sets (``_mutations.py`` beside the case modules), or {}."""
+    path = os.path.join(directory, "_mutations.py")
+    return read_literal(path, "MUTATIONS") if os.path.exists(path) else {}
+
+
+def _family_operations(family, mutations, where):
+    """The family's operations: its named mutation set, then its own (which win)."""
+    operations = {}
+    if "mutations" in family:
+        if family["mutations"] not in mutations:
+            raise CaseError("%s: unknown mutation set %r (one of %s)"
+                            % (where, family["mutations"], ", ".join(sorted(mutations))))
+        template = family.get("mutation_template", "{mutation}")
+        target = family.get("mutation_target", "{slot}")
+        for name, code in mutations[family["mutations"]].items():
+            operations[name] = {"code": template.replace("{mutation}", code.replace("{target}", target))}
+    operations.update(family.get("operations", {}))
+    return operations
+
+
+def read_families(path):
+    """The FAMILIES literal of one case module, read without importing it."""
+    families = read_literal(path, "FAMILIES")
+    if not isinstance(families, list):
+        raise CaseError("%s: FAMILIES must be a list of families" % path)
+    return families
 
 
 def _fill(template, container):
@@ -172,7 +199,7 @@ def _require(mapping, field, where):
     return mapping[field]
 
 
-def expand_family(family, path, index):
+def expand_family(family, path, index, mutations=None):
     """The cases one family declares, in a stable order."""
     where = "%s: FAMILIES[%d]" % (path, index)
     if not isinstance(family, dict):
@@ -188,9 +215,13 @@ def expand_family(family, path, index):
     references = _require(family, "references", where)
     if not isinstance(references, list) or not references:
         raise CaseError("%s: 'references' must list at least one docs URL or issue" % where)
-    operations = _require(family, "operations", where)
-    if not isinstance(operations, dict) or not operations:
-        raise CaseError("%s: 'operations' must be a non-empty dict" % where)
+    if "operations" not in family and "mutations" not in family:
+        raise CaseError("%s: missing field 'operations' (or 'mutations')" % where)
+    if not isinstance(family.get("operations", {}), dict):
+        raise CaseError("%s: 'operations' must be a dict" % where)
+    operations = _family_operations(family, mutations or {}, where)
+    if not operations:
+        raise CaseError("%s: declares no operation" % where)
     family_containers = family.get("containers", list(DEFAULT_CONTAINERS))
     cases = []
     for name, operation in operations.items():
@@ -249,9 +280,10 @@ def load(directory=None):
     """Every case of the catalogue, validated; ids are unique across files."""
     cases = []
     seen = {}
+    mutations = read_mutations(directory or default_directory())
     for path in case_files(directory):
         for index, family in enumerate(read_families(path)):
-            for case in expand_family(family, path, index):
+            for case in expand_family(family, path, index, mutations):
                 if case.id in seen:
                     raise CaseError("%s: duplicate case id %s (also declared in %s)"
                                     % (path, case.id, seen[case.id]))

@@ -90,6 +90,7 @@ def broken(**changes):
     (broken(operations={"assign": {"code": "x", "containers": ["tuple"]}}), "unknown container 'tuple'"),
     (broken(colour="red"), "unknown field(s) colour"),
     (broken(transport="carrier-pigeon"), "unknown transport 'carrier-pigeon'"),
+    (broken(mutations="tuple"), "unknown mutation set 'tuple'"),
     ([dict((k, v) for k, v in GOOD.items() if k != "summary")], "missing field 'summary'"),
 ])
 def test_a_malformed_case_is_named_in_one_clear_error(tmp_path, families, message):
@@ -98,6 +99,13 @@ def test_a_malformed_case_is_named_in_one_clear_error(tmp_path, families, messag
         catalogue.load(str(folder))
     assert message in str(raised.value)
     assert "sample.py" in str(raised.value)
+
+
+def test_a_mutation_set_is_written_once_and_applied_by_each_family():
+    by_id = {c.id: c for c in CASES}
+    assert by_id["nested-unmanaged.list.pop"].code == "ls[0].pop()"
+    assert by_id["nested-managed.list.pop"].code == "ls[0].pop()"
+    assert by_id["reassign-back.list.pop"].code == "tmp = ls[0]\ntmp.pop()\nls[0] = tmp"
 
 
 def test_a_duplicate_id_names_both_files(tmp_path):
