@@ -170,8 +170,8 @@ def _family_operations(family, mutations, where):
     operations = {}
     if "mutations" in family:
         if family["mutations"] not in mutations:
-            raise CaseError("%s: unknown mutation set %r (one of %s)"
-                            % (where, family["mutations"], ", ".join(sorted(mutations))))
+            known = ", ".join(sorted(mutations)) or "none: no _mutations.py beside the case files"
+            raise CaseError("%s: unknown mutation set %r (one of %s)" % (where, family["mutations"], known))
         template = family.get("mutation_template", "{mutation}")
         target = family.get("mutation_target", "{slot}")
         for name, code in mutations[family["mutations"]].items():

@@ -47,9 +47,7 @@ def browser():
 def page_file(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     cases_dir = folder / "cases"
-    cases_dir.mkdir()
-    for source in catalogue.case_files():
-        (cases_dir / os.path.basename(source)).write_text(open(source).read())
+    shutil.copytree(catalogue.default_directory(), cases_dir)
     hostile = {"pattern": "direct-assign", "summary": HOSTILE, "references": ["gh-1"],
                "slot_value": 1, "expect": [{"outcome": "propagated"}],
                "operations": {"hostile": {"code": "{slot} = 2", "containers": ["list"]}}}
