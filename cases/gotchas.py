@@ -49,6 +49,21 @@ FAMILIES = [
                 "code": "ns.result = [item for item in ls]",
                 "expect": [{"outcome": "propagated"}],
             },
+            "copy-is-a-new-proxy": {
+                "code": "import copy\nduplicate = copy.copy(ls)\nduplicate.append(10)\nns.result = len(ls)",
+                "fix": "copy.copy of a proxy is another proxy to the same list: copy the contents "
+                       "with `list(ls)` (or `ls[:]`).",
+            },
+            "deepcopy-copies-the-contents": {
+                "code": "import copy\nduplicate = copy.deepcopy(ls)\nduplicate.append(10)\nns.result = len(ls)",
+                "summary": "`{code}` in the child: unlike copy.copy, deepcopy of a proxy copies the "
+                           "contents (BaseProxy.__deepcopy__)",
+                "expect": [{"outcome": "propagated"}],
+            },
+            "pickle-round-trip": {
+                "code": "import pickle\nns.result = len(pickle.loads(pickle.dumps(ls)))",
+                "expect": [{"outcome": "propagated"}],
+            },
         },
     },
     {
@@ -93,31 +108,6 @@ FAMILIES = [
             },
             "items-list": {
                 "code": "ns.result = sorted(di.items())",
-                "expect": [{"outcome": "propagated"}],
-            },
-        },
-    },
-    {
-        "pattern": "gotcha",
-        "summary": "`{code}` in the child, where ls is a manager.list holding [1]",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
-        "containers": ["list"],
-        "setup": {"ns": {"manager.Namespace": {"result": None}}, "ls": {"manager.list": [1]}},
-        "expect": [{"outcome": "diverged"}],
-        "operations": {
-            "copy-is-a-new-proxy": {
-                "code": "import copy\nduplicate = copy.copy(ls)\nduplicate.append(10)\nns.result = len(ls)",
-                "fix": "copy.copy of a proxy is another proxy to the same list: copy the contents "
-                       "with `list(ls)` (or `ls[:]`).",
-            },
-            "deepcopy-copies-the-contents": {
-                "code": "import copy\nduplicate = copy.deepcopy(ls)\nduplicate.append(10)\nns.result = len(ls)",
-                "summary": "`{code}` in the child: unlike copy.copy, deepcopy of a proxy copies the "
-                           "contents (BaseProxy.__deepcopy__)",
-                "expect": [{"outcome": "propagated"}],
-            },
-            "pickle-round-trip": {
-                "code": "import pickle\nns.result = len(pickle.loads(pickle.dumps(ls)))",
                 "expect": [{"outcome": "propagated"}],
             },
         },
