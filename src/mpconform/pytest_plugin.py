@@ -30,7 +30,7 @@ def pytest_addoption(parser):
              "outcomes differ is flaky and fails")
 
 
-def _positive(config):
+def _repeat(config):
     repeat = config.getoption("--mpconform-repeat")
     if repeat < 1:
         raise pytest.UsageError("--mpconform-repeat takes a whole number of at least 1, not %d" % repeat)
@@ -38,7 +38,7 @@ def _positive(config):
 
 
 def pytest_configure(config):
-    _positive(config)
+    _repeat(config)
     if not hasattr(config, "workerinput"):  # xdist workers report; the controller writes
         config.pluginmanager.register(ShardCollector(config), "mpconform-shard")
 
@@ -53,7 +53,7 @@ def cell_runner():
 
 @pytest.fixture
 def conformance(cell_runner, request):
-    return Conformance(cell_runner, request.node, _positive(request.config))
+    return Conformance(cell_runner, request.node, _repeat(request.config))
 
 
 class Conformance(object):

@@ -52,7 +52,6 @@ def serve(requests, replies, abort=None):
                                                        "module": type(error).__module__,
                                                        "message": str(error),
                                                        "traceback": traceback.format_exc()}}}
-            gc.collect()
             # Something a cell started did not stop (a wedged executor's thread): say so, and
             # stop; the client starts a fresh runner rather than let this one fork beside it.
             restart = threading.active_count() != 1
@@ -62,6 +61,7 @@ def serve(requests, replies, abort=None):
             replies.flush()
             if restart:
                 return
+            gc.collect()  # after the reply, while the client reads it: off the cell's path
     finally:
         managers.close()
         for process in multiprocessing.active_children():

@@ -164,8 +164,7 @@ def materialize(value):
     if isinstance(value, ModelValue):
         return Shown("Value", repr(materialize(value.value)))
     if isinstance(value, (Namespace, ModelNamespace)):
-        attributes = dict((k, v) for k, v in vars(value).items())
-        return NamespaceView(dict((k, materialize(v)) for k, v in attributes.items()))
+        return NamespaceView(dict((k, materialize(v)) for k, v in vars(value).items()))
     if isinstance(value, list):
         return [materialize(item) for item in value]
     if isinstance(value, tuple):

@@ -8,8 +8,6 @@ put on screen with ``textContent`` only.
 
 from __future__ import annotations
 
-import re
-
 import jinja2
 from markupsafe import Markup, escape
 
@@ -18,33 +16,16 @@ from mpconform.host import gallery, repro, view
 from mpconform.shard import START_METHODS
 
 VIEWS = ("all",) + START_METHODS + ("default",)
-_CODE_SPAN = re.compile(r"`([^`]*)`")
-
-
 def codespans(text: str) -> Markup:
     """Escaped text whose `code spans` become <code> elements (their content escaped too)."""
-    parts = _CODE_SPAN.split(str(text))
-    return Markup("".join(f"<code>{escape(part)}</code>" if index % 2 else str(escape(part))
-                          for index, part in enumerate(parts)))
+    return Markup("".join(f"<code>{escape(part)}</code>" if is_code else str(escape(part))
+                          for is_code, part in view.code_spans(text)))
 
 
 def _cell_views(cell: view.CellView) -> dict[str, dict[str, str]]:
     """For each view of the start-method filter: the text and CSS class the cell shows."""
     shown = {"all": {"text": cell.text(), "css": cell.css}}
-    for method in START_METHODS + ("default",):
-        chosen = cell.default_method if method == "default" else method
-        outcome = cell.by_method.get(chosen)
-        if outcome is None:
-            shown[method] = {"text": "NOT RUN" if not cell.run else "–", "css": "not-run" if not cell.run else "skipped"}
-            continue
-        text = view.symbol(outcome)
-        if outcome != cell.expected.get(chosen):
-            text += " ‼"
-        if cell.stale:
-            text += " (stale)"
-        if cell.flaky:
-            text += " ≈ flaky"
-        shown[method] = {"text": text, "css": view.outcome_class(outcome)}
+    shown.update((method, cell.under(method)) for method in START_METHODS + ("default",))
     return shown
 
 

@@ -7,11 +7,9 @@ table syntax.
 from __future__ import annotations
 
 import html
-import re
 
 from mpconform.host import view
 
-_CODE_SPAN = re.compile(r"`([^`]*)`")
 
 
 def escape(text: str) -> str:
@@ -23,9 +21,8 @@ def escape(text: str) -> str:
 
 def inline(text: str) -> str:
     """Escaped text in which `code spans` become <code> elements (their content escaped too)."""
-    parts = _CODE_SPAN.split(str(text))
-    return "".join(f"<code>{escape(part)}</code>" if index % 2 else escape(part)
-                   for index, part in enumerate(parts))
+    return "".join(f"<code>{escape(part)}</code>" if is_code else escape(part)
+                   for is_code, part in view.code_spans(text))
 
 
 def render_gallery(matrix: dict) -> str:

@@ -7,7 +7,6 @@ import textwrap
 from mpconform import catalogue
 from mpconform.harness.values import managed_kind
 
-_FACTORIES = {"manager.list": "manager.list", "manager.dict": "manager.dict"}
 
 _HELPERS = '''
 def show(value):
@@ -70,7 +69,7 @@ def _expression(spec, statements: list[str], counter: list[int], name: str | Non
         for key, item in value.items():
             statements.append("%s.%s = %s" % (name, key, _expression(item, statements, counter)))
         return name
-    return "%s(%s)" % (_FACTORIES[kind], _expression(value, statements, counter))
+    return "%s(%s)" % (kind, _expression(value, statements, counter))  # manager.list / manager.dict
 
 
 def script(case: catalogue.Case, start_method: str = "spawn") -> str:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import re
+
 from mpconform.host.merge import fold, platform_title
 from mpconform.shard import START_METHODS
 
+_CODE_SPAN = re.compile(r"`([^`]*)`")
 SYMBOLS = {
     "propagated": "✓",
     "lost": "✗ lost",
@@ -90,13 +93,20 @@ class CellView:
         else:
             body = " / ".join(f"{m} {symbol(self.by_method[m])}" for m in START_METHODS
                               if m in self.by_method and not self.by_method[m].startswith("skipped:"))
-        if self.mismatched:
-            body += " ‼"
-        if self.stale:
-            body += " (stale)"
-        if self.flaky:
-            body += " ≈ flaky"
-        return body
+        return self._marked(body, bool(self.mismatched))
+
+    def under(self, method: str) -> dict[str, str]:
+        """Text and CSS class under one start method (``default``: the column's own)."""
+        chosen = self.default_method if method == "default" else method
+        outcome = self.by_method.get(chosen)
+        if outcome is None:
+            return {"text": "–", "css": "skipped"} if self.run else {"text": "NOT RUN", "css": "not-run"}
+        text = self._marked(symbol(outcome), outcome != self.expected.get(chosen))
+        return {"text": text, "css": outcome_class(outcome)}
+
+    def _marked(self, body: str, mismatched: bool) -> str:
+        return body + (" ‼" if mismatched else "") + (" (stale)" if self.stale else "") + (
+            " ≈ flaky" if self.flaky else "")
 
 
 @dataclass(frozen=True)
@@ -153,6 +163,11 @@ def platforms(matrix: dict) -> list[Platform]:
                 groups.append(Group(pattern, title, rows))
         result.append(Platform(platform, platform_title(platform), columns, not_run, groups))
     return result
+
+
+def code_spans(text: str) -> list[tuple[bool, str]]:
+    """``(is_code, part)`` for the `code spans` of a description and the text around them."""
+    return [(index % 2 == 1, part) for index, part in enumerate(_CODE_SPAN.split(str(text)))]
 
 
 def column_title(column: dict) -> str:
