@@ -113,3 +113,33 @@ def test_a_hanging_worker_is_hung_and_the_next_cell_still_runs(runner, transport
     record = runner.run(dict(cell("import time; time.sleep(60)", timeout=2.0), transport=transport))
     assert (record["outcome"], record["side"]) == ("hung", "child")
     assert runner.run(cell("ls[0] = 2", start_method="fork"))["outcome"] == "propagated"
+
+
+RACE_SETUP = {"ns": {"manager.Namespace": {"x": 0}}, "barrier": {"manager.Barrier": 2}}
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_two_children_ordered_by_a_barrier_lose_an_update_every_time(runner, start_method):
+    request = cell("value = ns.x\nbarrier.wait()\nns.x = value + 1", RACE_SETUP, start_method)
+    request["children"] = 2
+    record = runner.run(request)
+    assert record["outcome"] == "diverged", record
+    assert "x=1" in record["values"]["parent_after"] and "x=2" in record["values"]["intended"]
+
+
+def test_one_of_two_children_dying_ends_the_cell_at_once(runner):
+    """The other child waits at the barrier for ever: the cell must not wait for its timeout."""
+    request = cell("import os\nif __name__ == '__mpconform_case__' and ns.x == 0:\n"
+                   "    ns.x = 1\n    os._exit(3)\nbarrier.wait()", RACE_SETUP, timeout=20.0)
+    request["children"] = 2
+    record = runner.run(request)
+    assert record["outcome"] == "crashed", record
+    assert record["values"]["exitcode"] == 3 and record["duration"] < 10
+
+
+def test_an_exception_in_either_child_is_the_cells(runner):
+    """Barrier.wait() returns 0 in exactly one of the two: that one raises."""
+    request = cell("if barrier.wait() == 0:\n    raise KeyError('one of two')", RACE_SETUP)
+    request["children"] = 2
+    record = runner.run(request)
+    assert record["outcome"] == "raised:KeyError" and record["side"] == "child", record

@@ -169,29 +169,57 @@ TRANSPORTS = PROCESS_TRANSPORTS + WORKER_TRANSPORTS
 
 
 def _via_process(transport, context, manager, names, request, abort):
-    """(report or None, hung, exit code): a fresh child started with ``Process``."""
-    reader, writer = context.Pipe(duplex=False)
+    """(report or None, hung, exit code): fresh children started with ``Process``.
+
+    Usually one child; a case may ask for several that run the same code at once (a race,
+    ordered by a Barrier of the case's own). Their report is the first child's, carrying the
+    first exception any of them raised; the exit code is the first non-zero one.
+    """
+    count = request.get("children", 1)
+    pipes = [context.Pipe(duplex=False) for _ in range(count)]
+    queue = None
     if transport == "manager-queue":
         queue = manager.Queue()
         queue.put(names)
-        target, arguments = child.run_from_queue, (writer, queue, request["code"], request["setup"])
-    else:
-        target, arguments = child.run, (writer, names, request["code"], request["setup"])
-    process = context.Process(target=target, args=arguments, name="mpconform-cell")
-    process.daemon = True
+    processes = []
     try:
-        process.start()
+        for _, writer in pipes:
+            if queue is not None:
+                target, arguments = child.run_from_queue, (writer, queue, request["code"], request["setup"])
+            else:
+                target, arguments = child.run, (writer, names, request["code"], request["setup"], count)
+            # Not daemonic, like a user's own Process: the case's code may start processes
+            # (a Manager of its own); ``stop`` ends the child whatever it does.
+            process = context.Process(target=target, args=arguments, name="mpconform-cell")
+            process.start()
+            processes.append(process)
     except Exception:
-        reader.close()
-        writer.close()
+        for process in processes:
+            stop(process)
+        for reader, writer in pipes:
+            reader.close()
+            writer.close()
         raise
-    writer.close()
+    for _, writer in pipes:
+        writer.close()
+    readers = [reader for reader, _ in pipes]
     try:
-        report, hung = _await(process, reader, request["timeout"], abort)
+        reports, hung = _await(processes, readers, request["timeout"], abort)
     finally:
-        reader.close()
-        stop(process)
-    return report, hung, process.exitcode
+        for reader in readers:
+            reader.close()
+        for process in processes:
+            stop(process)
+    exitcodes = [process.exitcode for process in processes]
+    exitcode = next((code for code in exitcodes if code), exitcodes[0])
+    if None in reports:
+        return None, hung, exitcode
+    report = reports[0]
+    if not report.get("exception"):
+        raised = [other["exception"] for other in reports[1:] if other.get("exception")]
+        if raised:
+            report = dict(report, exception=raised[0])
+    return report, hung, exitcode
 
 
 def _via_worker(transport, context, names, request):
@@ -237,31 +265,35 @@ def _via_worker(transport, context, names, request):
         pool.join()
 
 
-def _await(process, reader, timeout, abort):
-    """(the child's report or None, whether it ran out of time).
+def _await(processes, readers, timeout, abort):
+    """(each child's report or None, whether they ran out of time).
 
-    A child that reports and then does not exit keeps its outcome; ``stop`` ends it.
+    A child that reports and then does not exit keeps its outcome; ``stop`` ends it. A child
+    that exits without reporting ends the wait: the others may be waiting for it.
     """
     deadline = time.time() + timeout
-    waiting_on = [reader, process.sentinel]
-    if abort is not None:
-        waiting_on.append(abort)
-    while True:
+    reports = [None] * len(processes)
+    pending = list(range(len(processes)))
+    while pending:
         remaining = deadline - time.time()
         if remaining <= 0:
-            return None, True
+            return reports, True
+        waiting_on = [readers[i] for i in pending] + [processes[i].sentinel for i in pending]
+        if abort is not None:
+            waiting_on.append(abort)
         ready = wait(waiting_on, remaining)
         if abort is not None and abort in ready:
             raise Aborted()
-        if reader in ready:
-            try:
-                report = reader.recv()
-            except (EOFError, OSError):
-                return None, False
-            process.join(max(0.0, deadline - time.time()))
-            return report, False
-        if process.sentinel in ready:
-            # It exited; a report it sent just before is still in the pipe.
-            if reader.poll(0):
-                continue
-            return None, False
+        for i in list(pending):
+            # An exited child's report, sent just before it exited, is still in the pipe.
+            if readers[i] in ready or (processes[i].sentinel in ready and readers[i].poll(0)):
+                try:
+                    reports[i] = readers[i].recv()
+                except (EOFError, OSError):
+                    return reports, False
+                pending.remove(i)
+            elif processes[i].sentinel in ready:
+                return reports, False
+    for process in processes:
+        process.join(max(0.0, deadline - time.time()))
+    return reports, False

@@ -32,14 +32,20 @@ def observe(names):
         return None, describe_exception(error)
 
 
-def intended_state(setup, code):
-    """(snapshot of ``code`` run on plain Python, error text or None)."""
+def intended_state(setup, code, runs=1):
+    """(snapshot of ``code`` run on plain Python, error text or None).
+
+    With several children the code runs ``runs`` times in turn: what they would leave if none
+    of them overlapped.
+    """
     names = dict((name, values.build(spec)) for name, spec in setup.items())
     scope = dict(names)
     scope["__name__"] = "__mpconform_model__"
     shown, sys.stdout = sys.stdout, io.StringIO()  # what the code prints was shown once already
     try:
-        exec(compile(code, "<case model>", "exec"), scope)
+        compiled = compile(code, "<case model>", "exec")
+        for _ in range(runs):
+            exec(compiled, dict(scope))
         return values.snapshot(names), None
     except Exception as error:
         return None, "%s: %s" % (type(error).__name__, error)
@@ -47,7 +53,7 @@ def intended_state(setup, code):
         sys.stdout = shown
 
 
-def perform(names, code, setup):
+def perform(names, code, setup, runs=1):
     """Run ``code`` with ``names`` bound; what the child saw and meant, as a picklable dict."""
     # The run may have been launched with SIGINT ignored (e.g. from a background shell);
     # the child must not inherit that, so that Ctrl-C reaches it like a user's program.
@@ -64,7 +70,7 @@ def perform(names, code, setup):
     except BaseException as error:
         result["exception"] = describe_exception(error)
     result["child_after"], result["child_after_error"] = observe(names)
-    result["intended"], result["intended_error"] = intended_state(setup, code)
+    result["intended"], result["intended_error"] = intended_state(setup, code, runs)
     try:
         import pickle
 
@@ -76,9 +82,12 @@ def perform(names, code, setup):
     return result
 
 
-def run(report, names, code, setup):
-    """Process target: ``names`` are the proxies (Process arguments), bound as globals of ``code``."""
-    report.send(perform(names, code, setup))
+def run(report, names, code, setup, runs=1):
+    """Process target: ``names`` are the proxies (Process arguments), bound as globals of ``code``.
+
+    ``runs``: how many children run the same code at once (the model runs it that often).
+    """
+    report.send(perform(names, code, setup, runs))
     report.close()
 
 

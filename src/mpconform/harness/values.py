@@ -7,7 +7,14 @@ code shows the state the user intended.
 """
 
 MANAGED_KINDS = ("manager.list", "manager.dict", "manager.Namespace", "manager.Value",
-                 "manager.Array", "manager.Queue", "manager.Event")
+                 "manager.Array", "manager.Queue", "manager.JoinableQueue", "manager.Event",
+                 "manager.Lock", "manager.RLock", "manager.Condition", "manager.Semaphore",
+                 "manager.BoundedSemaphore", "manager.Barrier", "manager.set",
+                 "manager.SyncManager")
+# Kinds whose spec is the one argument of their constructor: Semaphore(1), Barrier(2).
+_COUNTED = ("manager.Semaphore", "manager.BoundedSemaphore", "manager.Barrier")
+# Kinds whose spec says whether they start acquired: {"manager.Lock": True}.
+_ACQUIRABLE = ("manager.Lock", "manager.RLock", "manager.Condition")
 
 
 class SpecError(ValueError):
@@ -41,6 +48,14 @@ class ModelQueue(object):
         return len(self.items)
 
 
+class ModelJoinableQueue(ModelQueue):
+    def task_done(self):
+        pass
+
+    def join(self):
+        pass
+
+
 class ModelEvent(object):
     def __init__(self, flag):
         self.flag = bool(flag)
@@ -53,6 +68,154 @@ class ModelEvent(object):
 
     def is_set(self):
         return self.flag
+
+
+class ModelLock(object):
+    """Plain stand-in for a manager Lock, RLock or Condition, in one thread of control.
+
+    Where the real one would block (acquiring a held Lock), the model returns False: the model
+    runs each child's code in turn, so there is no one to wait for.
+    """
+
+    def __init__(self, kind, held=False):
+        self.kind = kind
+        self.count = 1 if held else 0
+
+    def acquire(self, blocking=True, timeout=None):
+        if self.count and self.kind == "Lock":
+            return False
+        self.count += 1
+        return True
+
+    def release(self):
+        if not self.count:
+            raise RuntimeError("release unlocked lock")
+        self.count -= 1
+
+    def locked(self):
+        return self.count > 0
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc_info):
+        self.release()
+
+    def _require_held(self, what):
+        if not self.count:
+            raise RuntimeError("cannot %s on un-acquired lock" % what)
+
+    def wait(self, timeout=None):
+        self._require_held("wait")
+        return False
+
+    def wait_for(self, predicate, timeout=None):
+        self._require_held("wait")
+        return predicate()
+
+    def notify(self, n=1):
+        self._require_held("notify")
+
+    def notify_all(self):
+        self._require_held("notify")
+
+
+class ModelSemaphore(object):
+    def __init__(self, value, bounded=False):
+        self.value = value
+        self.bound = value if bounded else None
+
+    def acquire(self, blocking=True, timeout=None):
+        if self.value:
+            self.value -= 1
+            return True
+        return False
+
+    def release(self):
+        if self.bound is not None and self.value >= self.bound:
+            raise ValueError("Semaphore released too many times")
+        self.value += 1
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc_info):
+        self.release()
+
+
+class ModelBarrier(object):
+    """A Barrier whose parties arrive one after another: wait() never blocks."""
+
+    def __init__(self, parties):
+        self.parties = parties
+        self.n_waiting = 0
+        self.broken = False
+
+    def wait(self, timeout=None):
+        if self.broken:
+            import threading
+            raise threading.BrokenBarrierError()
+        return 0
+
+    def abort(self):
+        self.broken = True
+
+    def reset(self):
+        self.broken = False
+
+
+class ModelManager(object):
+    """Plain stand-in for a SyncManager: what it makes is the plain object a proxy stands for."""
+
+    def list(self, sequence=()):
+        return list(sequence)
+
+    def dict(self, *args, **kwargs):
+        return dict(*args, **kwargs)
+
+    def set(self, sequence=()):
+        return set(sequence)
+
+    def Namespace(self, **attributes):
+        namespace = ModelNamespace()
+        namespace.__dict__.update(attributes)
+        return namespace
+
+    def Value(self, typecode, value):
+        return ModelValue(typecode, value)
+
+    def Array(self, typecode, sequence):
+        return list(sequence)
+
+    def Queue(self, maxsize=0):
+        return ModelQueue(())
+
+    def JoinableQueue(self, maxsize=0):
+        return ModelJoinableQueue(())
+
+    def Event(self):
+        return ModelEvent(False)
+
+    def Lock(self):
+        return ModelLock("Lock")
+
+    def RLock(self):
+        return ModelLock("RLock")
+
+    def Condition(self, lock=None):
+        return ModelLock("Condition")
+
+    def Semaphore(self, value=1):
+        return ModelSemaphore(value)
+
+    def BoundedSemaphore(self, value=1):
+        return ModelSemaphore(value, bounded=True)
+
+    def Barrier(self, parties, action=None, timeout=None):
+        return ModelBarrier(parties)
+
+    def shutdown(self):
+        pass
 
 
 class Shown(object):
@@ -121,10 +284,26 @@ def build(spec, manager=None):
     if kind == "manager.Array":
         typecode, items = value
         return list(items) if manager is None else manager.Array(typecode, items)
-    if kind == "manager.Queue":
+    if kind == "manager.SyncManager":
+        return ModelManager() if manager is None else manager
+    if kind == "manager.set":
+        items = set(build(item, manager) for item in value)
+        return items if manager is None else manager.set(items)
+    if kind in _COUNTED:
+        made = getattr(manager or ModelManager(), kind.split(".")[1])
+        return made(value)
+    if kind in _ACQUIRABLE:
+        if value and kind != "manager.Lock":
+            raise SpecError("%s cannot start acquired: reentrant, it would read as free to the "
+                            "process that acquired it" % kind)
+        lock = getattr(manager or ModelManager(), kind.split(".")[1])()
+        if value:
+            lock.acquire()
+        return lock
+    if kind in ("manager.Queue", "manager.JoinableQueue"):
         if manager is None:
-            return ModelQueue(value)
-        queue = manager.Queue()
+            return (ModelQueue if kind == "manager.Queue" else ModelJoinableQueue)(value)
+        queue = getattr(manager, kind.split(".")[1])()
         for item in value:
             queue.put(build(item, manager))
         return queue
@@ -141,26 +320,69 @@ def build(spec, manager=None):
     return namespace
 
 
+def _held(acquirable):
+    """Whether a Lock, RLock or Condition proxy is held: try it, give it back.
+
+    An RLock or Condition is reentrant: one held through this process's own connection reads
+    as free, so such specs never start acquired (a child's hold reads as held).
+    """
+    if acquirable.acquire(False):
+        acquirable.release()
+        return False
+    return True
+
+
+def _semaphore_value(semaphore, most=1000):
+    """A Semaphore proxy's counter (it exposes none): take what can be taken, give it back."""
+    taken = 0
+    while taken < most and semaphore.acquire(False):
+        taken += 1
+    for _ in range(taken):
+        semaphore.release()
+    return taken
+
+
+def _barrier(barrier):
+    return Shown("Barrier", "parties=%d, broken=%s" % (barrier.parties, barrier.broken))
+
+
 def materialize(value):
     """Plain, comparable values for ``value``, reading through proxies at any depth."""
-    from multiprocessing.managers import BaseProxy, Namespace
+    from multiprocessing.managers import BaseManager, BaseProxy, Namespace
 
     if isinstance(value, BaseProxy):
         typeid = value._token.typeid
-        # Queues and events hold locks: they cannot be copied out, only asked about.
+        # Queues, events and locks cannot be copied out, only asked about.
         if typeid in ("Queue", "JoinableQueue"):
-            return Shown("Queue", "size=%d" % value.qsize())
+            return Shown(typeid, "size=%d" % value.qsize())
         if typeid == "Event":
             return Shown("Event", "set=%s" % value.is_set())
+        if typeid in ("Lock", "RLock", "Condition"):
+            return Shown(typeid, "locked=%s" % _held(value))
+        if typeid in ("Semaphore", "BoundedSemaphore"):
+            return Shown(typeid, "value=%d" % _semaphore_value(value))
+        if typeid == "Barrier":
+            return _barrier(value)
         value = value._getvalue()
         if typeid == "Value":
             return Shown("Value", repr(materialize(value.get())))
         if typeid == "Array":
             return [materialize(item) for item in value]
+    if isinstance(value, ModelJoinableQueue):
+        return Shown("JoinableQueue", "size=%d" % value.qsize())
     if isinstance(value, ModelQueue):
         return Shown("Queue", "size=%d" % value.qsize())
     if isinstance(value, ModelEvent):
         return Shown("Event", "set=%s" % value.is_set())
+    if isinstance(value, ModelLock):
+        return Shown(value.kind, "locked=%s" % value.locked())
+    if isinstance(value, ModelSemaphore):
+        return Shown("BoundedSemaphore" if value.bound is not None else "Semaphore",
+                     "value=%d" % value.value)
+    if isinstance(value, ModelBarrier):
+        return _barrier(value)
+    if isinstance(value, (BaseManager, ModelManager)):
+        return Shown("SyncManager", "")
     if isinstance(value, ModelValue):
         return Shown("Value", repr(materialize(value.value)))
     if isinstance(value, (Namespace, ModelNamespace)):
@@ -171,6 +393,8 @@ def materialize(value):
         return tuple(materialize(item) for item in value)
     if isinstance(value, dict):
         return dict((key, materialize(item)) for key, item in value.items())
+    if isinstance(value, (set, frozenset)):
+        return set(materialize(item) for item in value)
     return value
 
 

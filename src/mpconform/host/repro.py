@@ -11,14 +11,28 @@ from mpconform.harness.values import managed_kind
 _HELPERS = '''
 def show(value):
     """Plain values for a proxy (nested proxies included), as the parent sees them."""
-    from multiprocessing.managers import BaseProxy, Namespace
+    from multiprocessing.managers import BaseManager, BaseProxy, Namespace
 
     if isinstance(value, BaseProxy):
         typeid = value._token.typeid
         if typeid in ("Queue", "JoinableQueue"):
-            return "Queue(size=%d)" % value.qsize()
+            return "%s(size=%d)" % (typeid, value.qsize())
         if typeid == "Event":
             return "Event(set=%s)" % value.is_set()
+        if typeid in ("Lock", "RLock", "Condition"):
+            held = not value.acquire(False)
+            if not held:
+                value.release()
+            return "%s(locked=%s)" % (typeid, held)
+        if typeid in ("Semaphore", "BoundedSemaphore"):
+            taken = 0
+            while taken < 1000 and value.acquire(False):
+                taken += 1
+            for _ in range(taken):
+                value.release()
+            return "%s(value=%d)" % (typeid, taken)
+        if typeid == "Barrier":
+            return "Barrier(parties=%d, broken=%s)" % (value.parties, value.broken)
         if typeid == "Value":
             return "Value(%s)" % show(value.get())
         value = value._getvalue()
@@ -31,6 +45,8 @@ def show(value):
         return "[%s]" % ", ".join(show(v) for v in value)
     if isinstance(value, dict):
         return "{%s}" % ", ".join("%r: %s" % (k, show(v)) for k, v in value.items())
+    if isinstance(value, BaseManager):
+        return "SyncManager()"
     return repr(value)
 '''
 
@@ -49,14 +65,25 @@ def _expression(spec, statements: list[str], counter: list[int], name: str | Non
                                       for k, v in spec.items())
         return repr(spec)
     value = spec[kind]
-    if kind in ("manager.Value", "manager.Array"):
-        typecode, content = value
-        return "%s(%r, %s)" % (kind, typecode, _expression(content, statements, counter))
-    if kind in ("manager.Queue", "manager.Event"):
+    if kind == "manager.SyncManager":
+        return "manager"
+    if kind in ("manager.Semaphore", "manager.BoundedSemaphore", "manager.Barrier", "manager.set"):
+        return "%s(%r)" % (kind, value)
+    if kind in ("manager.Lock", "manager.RLock", "manager.Condition"):
         counter[0] += 1
         name = name or "%s_%d" % (kind.split(".")[1].lower(), counter[0])
         statements.append("%s = %s()" % (name, kind))
-        if kind == "manager.Queue":
+        if value:
+            statements.append("%s.acquire()" % name)
+        return name
+    if kind in ("manager.Value", "manager.Array"):
+        typecode, content = value
+        return "%s(%r, %s)" % (kind, typecode, _expression(content, statements, counter))
+    if kind in ("manager.Queue", "manager.JoinableQueue", "manager.Event"):
+        counter[0] += 1
+        name = name or "%s_%d" % (kind.split(".")[1].lower(), counter[0])
+        statements.append("%s = %s()" % (name, kind))
+        if kind != "manager.Event":
             statements += ["%s.put(%s)" % (name, _expression(item, statements, counter)) for item in value]
         elif value:
             statements.append("%s.set()" % name)
@@ -102,7 +129,7 @@ def script(case: catalogue.Case, start_method: str = "spawn") -> str:
         "    with context.Manager() as manager:\n"
         f"{textwrap.indent(chr(10).join(statements), '        ')}\n"
         f"        print(\"before: {shown}\" % ({shown_values},))\n"
-        f"{textwrap.indent(_deliver(case.transport, arguments), '        ')}\n"
+        f"{textwrap.indent(_deliver(case.transport, arguments, case.children), '        ')}\n"
         f"        print(\"after:  {shown}\" % ({shown_values},))\n"
     )
 
@@ -138,7 +165,19 @@ _EXTRA_FUNCTIONS = {
 }
 
 
-def _deliver(transport: str, arguments: str) -> str:
+# Several children run the code at once (a race the case orders with its own Barrier).
+_SEVERAL_CHILDREN = (
+    "processes = [context.Process(target=child, args=({arguments},)) for _ in range({children})]\n"
+    "for process in processes:\n"
+    "    process.start()\n"
+    "for process in processes:\n"
+    "    process.join()\n"
+    "print(\"children's exit codes:\", [process.exitcode for process in processes])")
+
+
+def _deliver(transport: str, arguments: str, children: int = 1) -> str:
+    if children > 1:
+        return _SEVERAL_CHILDREN.format(arguments=arguments, children=children)
     return _DELIVERY[transport].format(arguments=arguments)
 
 

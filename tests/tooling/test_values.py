@@ -1,0 +1,70 @@
+"""Each managed kind's plain-Python model reads back exactly as its proxy does.
+
+The outcome of a cell compares the proxies' state with the model's: a model that shows a
+state differently from its proxy would turn every cell of that kind into ``diverged``.
+"""
+
+import multiprocessing
+from multiprocessing.managers import SyncManager
+
+import pytest
+
+from mpconform.harness import values
+
+ACQUIRED_ELSEWHERE = "import threading\nt = threading.Thread(target=it.acquire)\nt.start()\nt.join()"
+# For each kind: a spec, then code that changes it (run on the proxy and on the model alike).
+KINDS = {
+    "manager.list": ([1], "it.append(2)"),
+    "manager.dict": ({0: 1}, "it[1] = 2"),
+    "manager.set": ([1], "it.add(2)"),
+    "manager.Namespace": ({"x": 1}, "it.y = 2"),
+    "manager.Value": (["i", 1], "it.value = 2"),
+    "manager.Array": (["i", [1, 2]], "it[0] = 5"),
+    "manager.Queue": ([1], "it.put(2)"),
+    "manager.JoinableQueue": ([], "it.put(2)"),
+    "manager.Event": (False, "it.set()"),
+    "manager.Lock": (False, "it.acquire()"),
+    # Reentrant: acquired through this process's own connection they read as free, so another
+    # thread (another connection to the manager) holds them, as a child would.
+    "manager.RLock": (False, ACQUIRED_ELSEWHERE),
+    "manager.Condition": (False, ACQUIRED_ELSEWHERE),
+    "manager.Semaphore": (2, "it.acquire()"),
+    "manager.BoundedSemaphore": (1, "it.acquire()"),
+    "manager.Barrier": (2, "it.abort()"),
+    "manager.SyncManager": (None, "pass"),
+}
+
+
+def test_every_kind_is_covered_here():
+    assert set(KINDS) == set(values.MANAGED_KINDS)
+
+
+@pytest.fixture(scope="module")
+def manager():
+    with multiprocessing.get_context("spawn").Manager() as manager:
+        yield manager
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_the_model_reads_back_as_the_proxy_before_and_after_a_change(manager, kind):
+    if kind == "manager.set" and not hasattr(SyncManager, "set"):
+        pytest.skip("SyncManager.set() arrived in 3.14 (gh-129948)")
+    spec, code = KINDS[kind]
+    proxy, model = values.build({kind: spec}, manager), values.build({kind: spec})
+    assert values.materialize(proxy) == values.materialize(model)
+    before = values.materialize(model)
+    for it in (proxy, model):
+        exec(code, {"it": it})
+    assert values.materialize(proxy) == values.materialize(model)
+    if kind != "manager.SyncManager":
+        assert values.materialize(model) != before, "the change must show"
+
+
+def test_a_reentrant_lock_cannot_start_acquired():
+    with pytest.raises(values.SpecError, match="manager.RLock cannot start acquired"):
+        values.build({"manager.RLock": True})
+
+
+def test_an_unknown_kind_is_named():
+    with pytest.raises(values.SpecError, match="unknown managed kind 'manager.Pool'"):
+        values.build({"manager.Pool": 1})
