@@ -66,4 +66,30 @@ FAMILIES = [
             },
         },
     },
+    {
+        "pattern": "api-surface",
+        "summary": "`{code}` in the child, where lock is a manager.Lock and cond a manager.Condition",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager"],
+        "containers": ["namespace"],
+        "setup": {"ns": {"manager.Namespace": {"result": None}}, "lock": {"manager.Lock": False},
+                  "cond": {"manager.Condition": False}},
+        "expect": [{"outcome": "propagated"}],
+        "operations": {
+            "condition-notify-n": {
+                "code": "with cond:\n    cond.notify(2)\nns.result = True",
+                "expect": [{"outcome": "raised:TypeError"},
+                           {"since": "3.7", "outcome": "propagated", "ref": "bpo-29293"}],
+                "fix": "On 3.6, call `cond.notify()` once per waiter to wake, or `cond.notify_all()`.",
+            },
+            "condition-wait-for": {
+                "code": "with cond:\n    ns.result = cond.wait_for(lambda: True, 1)",
+            },
+            "lock-locked": {
+                "code": "ns.result = lock.locked()",
+                "expect": [{"outcome": "raised:AttributeError"},
+                           {"since": "3.14", "outcome": "propagated", "ref": "gh-115942"}],
+                "fix": "Before 3.14: `lock.acquire(False)` and, when it succeeds, `lock.release()`.",
+            },
+        },
+    },
 ]

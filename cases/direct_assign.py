@@ -137,4 +137,28 @@ FAMILIES = [
             "setattr-underscore": {"code": "ns._y = 5"},
         },
     },
+    {
+        "pattern": "direct-assign",
+        "summary": "`{code}` in the child, on a manager.set holding {1}",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager.set",
+                       "gh-129948"],
+        "containers": ["set"],
+        "slot_value": 1,
+        "expect": [
+            {"outcome": "raised:AttributeError"},
+            {"since": "3.14", "outcome": "propagated", "ref": "gh-129948"},
+        ],
+        "fix": "Before 3.14 a SyncManager has no set(): keep a manager.dict whose keys are the "
+               "members (`members[item] = True`).",
+        "operations": {
+            "add": {"code": "st.add(10)"},
+            "discard": {"code": "st.discard(1)"},
+            "remove": {"code": "st.remove(1)"},
+            "pop": {"code": "st.pop()"},
+            "update": {"code": "st.update({10, 11})"},
+            "augmented-or": {"code": "st |= {10}"},
+            "augmented-sub": {"code": "st -= {1}"},
+            "clear": {"code": "st.clear()"},
+        },
+    },
 ]

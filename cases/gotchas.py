@@ -80,6 +80,15 @@ FAMILIES = [
                 "fix": "Each read of a nested proxy makes a new proxy object: compare contents, "
                        "or keep one reference (`inner = ls[0]`).",
             },
+            "deepcopy-keeps-nested-proxies": {
+                "code": "import copy\nouter = copy.deepcopy(ls)\nouter[0].append(10)\nns.result = len(ls[0])",
+                "summary": "`{code}` in the child, where ls[0] holds a manager.list proxy: deepcopy "
+                           "copies the outer list only; the inner proxy in the copy still points "
+                           "at the shared list",
+                "fix": "To work on a private copy, convert each level: "
+                       "`[list(inner) for inner in ls]` (deepcopy of a proxy is its referent's "
+                       "value, in which nested proxies stay proxies).",
+            },
         },
     },
     {
@@ -109,6 +118,90 @@ FAMILIES = [
             "items-list": {
                 "code": "ns.result = sorted(di.items())",
                 "expect": [{"outcome": "propagated"}],
+            },
+        },
+    },
+    {
+        "pattern": "gotcha",
+        "summary": "`{code}` in the child: a proxy used after the manager that made it shut down "
+                   "(on Linux and macOS the manager's socket file is gone: FileNotFoundError)",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#managers",
+                       "https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.BaseManager.shutdown"],
+        "containers": ["namespace"],
+        "setup": {"ns": {"manager.Namespace": {"result": None}}},
+        "expect": [{"outcome": "raised:FileNotFoundError"}],
+        "fix": "A proxy works only while its manager runs: keep the `with Manager()` block around "
+               "every use of its proxies, or copy the data out (`list(inner)`) before it ends.",
+        "operations": {
+            "used-after-shutdown": {
+                "code": "import multiprocessing\nwith multiprocessing.Manager() as own:\n"
+                        "    inner = own.list([1])\nns.result = len(inner)",
+            },
+        },
+    },
+    {
+        "pattern": "gotcha",
+        "summary": "`{code}` in the child, where st is a manager.set holding {1}",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager.set",
+                       "gh-129948"],
+        "containers": ["set"],
+        "setup": {"ns": {"manager.Namespace": {"result": None}}, "st": {"manager.set": [1]}},
+        "expect": [
+            {"outcome": "raised:AttributeError"},
+            {"since": "3.14", "outcome": "diverged", "ref": "gh-129948"},
+        ],
+        "operations": {
+            "equals-plain-set": {
+                "code": "ns.result = (st == {1})",
+                "fix": "Compare a copy: `set(st) == {1}` (a proxy compares by identity).",
+            },
+            "isinstance-mutable-set": {
+                "code": "import collections.abc\nns.result = isinstance(st, collections.abc.MutableSet)",
+                "fix": "Test for the proxy type, or convert with `set(st)`.",
+                "expect": [
+                    {"outcome": "raised:AttributeError"},
+                    {"since": "3.14", "outcome": "diverged",
+                     "ref": "gh-129948 added SyncManager.set(); gh-142740 (open): its proxy is "
+                            "registered with collections.abc as a MutableMapping, not a MutableSet"},
+                ],
+            },
+            "isinstance-mutable-mapping": {
+                "code": "import collections.abc\nns.result = isinstance(st, collections.abc.MutableMapping)",
+                "fix": "Test for the proxy type, or convert with `set(st)`.",
+                "expect": [
+                    {"outcome": "raised:AttributeError"},
+                    {"since": "3.14", "outcome": "diverged",
+                     "ref": "gh-129948 added SyncManager.set(); gh-142740 (open): its proxy is "
+                            "registered with collections.abc as a MutableMapping, not a MutableSet"},
+                ],
+            },
+        },
+    },
+    {
+        "pattern": "gotcha",
+        "summary": "Ctrl-C in the terminal reaches the manager too: `{code}` in the child, which "
+                   "starts a manager of its own in a process group of its own",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#managers", "bpo-36368"],
+        "containers": ["namespace"],
+        "setup": {"ns": {"manager.Namespace": {"result": None}}},
+        "expect": [
+            {"outcome": "raised:FileNotFoundError"},
+            {"since": "3.8", "outcome": "propagated", "ref": "bpo-36368"},
+        ],
+        "fix": "Before 3.8, start the manager with SIGINT ignored: `manager = SyncManager(); "
+               "manager.start(signal.signal, (signal.SIGINT, signal.SIG_IGN))`; a manager that "
+               "died takes its objects with it (here the next call finds its socket gone).",
+        "operations": {
+            "ctrl-c-reaches-manager": {
+                "code": "import multiprocessing, os, signal, time\n"
+                        "os.setpgid(0, 0)\n"
+                        "with multiprocessing.Manager() as own:\n"
+                        "    results = own.list()\n"
+                        "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                        "    os.killpg(0, signal.SIGINT)\n"
+                        "    time.sleep(0.5)\n"
+                        "    results.append(1)\n"
+                        "    ns.result = list(results)",
             },
         },
     },

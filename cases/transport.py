@@ -93,4 +93,36 @@ FAMILIES = [
             },
         },
     },
+    {
+        "pattern": "transport",
+        "summary": "`{code}` in a child that received the manager itself beside {c}: a proxy "
+                   "made in the child, stored in the shared {c}, outlives the child",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#managers",
+                       "https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
+                       "bpo-6766"],
+        "slot_value": None,
+        "extra_setup": {"manager": {"manager.SyncManager": None}},
+        "expect": [
+            {"outcome": "propagated"},
+            {
+                "start_methods": ["spawn", "forkserver"],
+                "outcome": "raised:TypeError",
+                "ref": "https://docs.python.org/3/library/multiprocessing.html#all-start-methods "
+                       "(\"More picklability\"): a manager holds its server Process and a weakref "
+                       "finalizer, which cannot be pickled, so Process.start() fails in the parent "
+                       "(measured: \"cannot pickle 'weakref' object\")",
+            },
+            {
+                "implementation": "pypy",
+                "start_methods": ["spawn", "forkserver"],
+                "outcome": "raised:PicklingError",
+                "ref": "PyPy 7.3.11's pure-Python pickle raises PicklingError for the same "
+                       "weakref (measured)",
+            },
+        ],
+        "fix": "Under spawn and forkserver, pass proxies rather than the manager; to make new shared "
+               "objects in a child, connect a manager of its own: "
+               "`SyncManager(address=manager.address, authkey=...).connect()`.",
+        "operations": {"manager-passed": {"code": "{slot} = manager.list([1])"}},
+    },
 ]

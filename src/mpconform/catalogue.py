@@ -17,6 +17,11 @@ multiplied by the containers they apply to::
         "expect": [{"outcome": "lost"}],                 # see mpconform.expectations
     }]
 
+More fields: ``setup`` (the names a case starts with, instead of a slot in a container),
+``extra_setup`` (names added beside the container, e.g. a Barrier), ``code`` as a dict by
+container (when each container needs its own code; ``{key}`` is the slot's accessor, ``.x`` or
+``[0]``), ``transport``, ``children`` (how many children run the code at once), ``fix``.
+
 Case ids are ``<pattern>.<container>.<operation>`` and are stable: the published matrix is
 keyed by them.
 """
@@ -27,6 +32,7 @@ import os
 import re
 
 from mpconform import expectations
+from mpconform.harness import values
 from mpconform.harness.cell import TRANSPORTS
 
 PATTERNS = {
@@ -37,25 +43,28 @@ PATTERNS = {
     "gotcha": "plain-Python code that means something else on a proxy",
     "transport": "how the proxy reaches the child: arguments, a manager Queue, a Pool, an executor",
     "api-surface": "which methods and type features each version's proxies expose",
+    "race": "two children change the same proxy at once, ordered by a Barrier",
 }
 
 # Where a case's value lives in each container, in the names the original question used.
-# ``slot`` is the expression that reads or writes it; ``setup`` builds the container around it.
+# ``{slot}`` in a case's code is ``name`` + ``key`` (ns.x, ls[0]); ``wrap`` builds the container
+# around the slot's value; ``{key}`` alone serves code that copies the container first.
 CONTAINERS = {
-    "namespace": {"name": "ns", "slot": "ns.x", "kind": "manager.Namespace", "wrap": lambda v: {"x": v}},
-    "list": {"name": "ls", "slot": "ls[0]", "kind": "manager.list", "wrap": lambda v: [v]},
-    "dict": {"name": "di", "slot": "di[0]", "kind": "manager.dict", "wrap": lambda v: {0: v}},
-    "value": {"name": "v", "slot": "v.value", "kind": "manager.Value", "wrap": lambda v: ["i", v]},
-    "array": {"name": "ar", "slot": "ar[0]", "kind": "manager.Array", "wrap": lambda v: ["i", [v]]},
+    "namespace": {"name": "ns", "key": ".x", "kind": "manager.Namespace", "wrap": lambda v: {"x": v}},
+    "list": {"name": "ls", "key": "[0]", "kind": "manager.list", "wrap": lambda v: [v]},
+    "dict": {"name": "di", "key": "[0]", "kind": "manager.dict", "wrap": lambda v: {0: v}},
+    "value": {"name": "v", "key": ".value", "kind": "manager.Value", "wrap": lambda v: ["i", v]},
+    "array": {"name": "ar", "key": "[0]", "kind": "manager.Array", "wrap": lambda v: ["i", [v]]},
+    "set": {"name": "st", "key": "", "kind": "manager.set", "wrap": lambda v: [v]},
 }
 # The containers a family applies to when it does not say: the three of the original question.
 DEFAULT_CONTAINERS = ("namespace", "list", "dict")
 
 FAMILY_FIELDS = ("pattern", "summary", "references", "containers", "slot_value", "container_value",
                  "setup", "operations", "mutations", "mutation_template", "mutation_target",
-                 "expect", "fix", "timeout", "transport")
+                 "extra_setup", "expect", "fix", "timeout", "transport", "children")
 OPERATION_FIELDS = ("code", "summary", "containers", "slot_value", "container_value", "setup",
-                    "expect", "fix", "timeout", "note", "transport")
+                    "extra_setup", "expect", "fix", "timeout", "note", "transport", "children")
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_TRANSPORT = "process-args"
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -69,10 +78,10 @@ class Case(object):
     """One behaviour: an operation of one pattern on one container."""
 
     __slots__ = ("id", "pattern", "container", "operation", "description", "code", "setup",
-                 "references", "expect", "timeout", "source", "fix", "transport")
+                 "references", "expect", "timeout", "source", "fix", "transport", "children")
 
     def __init__(self, id, pattern, container, operation, description, code, setup, references,
-                 expect, timeout, source, fix=None, transport=DEFAULT_TRANSPORT):
+                 expect, timeout, source, fix=None, transport=DEFAULT_TRANSPORT, children=1):
         self.id = id
         self.pattern = pattern
         self.container = container
@@ -86,6 +95,7 @@ class Case(object):
         self.source = source
         self.fix = fix
         self.transport = transport
+        self.children = children
 
     def __repr__(self):
         return "<Case %s>" % self.id
@@ -105,13 +115,15 @@ class Case(object):
     def request(self):
         """What the harness needs to run this case: plain literals only."""
         return {"id": self.id, "setup": self.setup, "code": self.code, "timeout": self.timeout,
-                "transport": self.transport}
+                "transport": self.transport, "children": self.children}
 
     def content_hash(self):
         """Changes whenever what the case runs or expects changes."""
         parts = [self.id, self.setup, self.code, self.expect, self.timeout]
         if self.transport != DEFAULT_TRANSPORT:  # so that earlier cases keep their hashes
             parts.append(self.transport)
+        if self.children != 1:
+            parts.append(self.children)
         content = canonical_repr(parts)
         return hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
 
@@ -188,9 +200,15 @@ def read_families(path):
     return families
 
 
+def one_line(code):
+    """``code`` on one line, for a summary: ``with lock: x = 1; y = 2``."""
+    return re.sub(r"\n\s*", "; ", re.sub(r":\n\s+", ": ", code))
+
+
 def _fill(template, container):
     shape = CONTAINERS[container]
-    return template.replace("{slot}", shape["slot"]).replace("{c}", shape["name"])
+    return (template.replace("{slot}", shape["name"] + shape["key"])
+            .replace("{key}", shape["key"]).replace("{c}", shape["name"]))
 
 
 def _require(mapping, field, where):
@@ -233,7 +251,12 @@ def expand_family(family, path, index, mutations=None):
         unknown = sorted(set(operation) - set(OPERATION_FIELDS))
         if unknown:
             raise CaseError("%s: unknown field(s) %s" % (here, ", ".join(unknown)))
-        code_template = _require(operation, "code", here)
+        code_templates = _require(operation, "code", here)
+        if isinstance(code_templates, dict):
+            if not code_templates or not all(isinstance(c, str) for c in code_templates.values()):
+                raise CaseError("%s: 'code' by container must map container names to code" % here)
+        elif not isinstance(code_templates, str):
+            raise CaseError("%s: 'code' must be a string, or a dict of them by container" % here)
         expect = operation.get("expect", family.get("expect"))
         if expect is None:
             raise CaseError("%s: missing field 'expect' (on the operation or its family)" % here)
@@ -252,26 +275,52 @@ def expand_family(family, path, index, mutations=None):
         if transport not in TRANSPORTS:
             raise CaseError("%s: unknown transport %r (one of %s)" % (here, transport, ", ".join(TRANSPORTS)))
         timeout = float(operation.get("timeout", family.get("timeout", DEFAULT_TIMEOUT)))
-        containers = operation.get("containers", family_containers)
+        children = operation.get("children", family.get("children", 1))
+        if not isinstance(children, int) or isinstance(children, bool) or not 1 <= children <= 8:
+            raise CaseError("%s: 'children' must be a whole number from 1 to 8" % here)
+        if children > 1 and transport != DEFAULT_TRANSPORT:
+            raise CaseError("%s: several children run with the %s transport only" % (here, DEFAULT_TRANSPORT))
+        extra_setup = operation.get("extra_setup", family.get("extra_setup", {}))
+        if not isinstance(extra_setup, dict):
+            raise CaseError("%s: 'extra_setup' must map names to specs" % here)
+        default_containers = list(code_templates) if isinstance(code_templates, dict) else family_containers
+        containers = operation.get("containers", default_containers)
         for container in containers:
             if container not in CONTAINERS:
                 raise CaseError("%s: unknown container %r (one of %s)"
                                 % (here, container, ", ".join(CONTAINERS)))
             shape = CONTAINERS[container]
-            code = _fill(code_template, container)
+            if isinstance(code_templates, dict):
+                if container not in code_templates:
+                    raise CaseError("%s: no code for container %r" % (here, container))
+                code = _fill(code_templates[container], container)
+            else:
+                code = _fill(code_templates, container)
             if explicit_setup is not None:
                 setup = explicit_setup
             else:
                 content = container_value if container_value is not None else shape["wrap"](slot_value)
                 setup = {shape["name"]: {shape["kind"]: content}}
-            description = operation.get("summary", summary).replace("{code}", code.replace("\n", "; "))
+            if extra_setup:
+                clash = sorted(set(extra_setup) & set(setup))
+                if clash:
+                    raise CaseError("%s: 'extra_setup' names %s, which the setup already has"
+                                    % (here, ", ".join(clash)))
+                setup = dict(setup, **extra_setup)
+            for setup_name, spec in setup.items():
+                try:
+                    values.build(spec)
+                except values.SpecError as error:
+                    raise CaseError("%s: setup of %r: %s" % (here, setup_name, error))
+            description = operation.get("summary", summary).replace("{code}", one_line(code))
             description = _fill(description, container)
             cases.append(Case(
                 id="%s.%s.%s" % (pattern, container, name),
                 pattern=pattern, container=container, operation=name,
                 description=description, code=code, setup=setup,
-                references=list(references), expect=expect, timeout=timeout, source=path, fix=fix,
-                transport=transport,
+                references=list(references), expect=expect, timeout=timeout, source=path,
+                fix=_fill(fix, container) if fix else fix,
+                transport=transport, children=children,
             ))
     return cases
 

@@ -21,7 +21,7 @@ def test_the_catalogue_covers_every_pattern_and_container():
 def test_every_operation_changes_the_state(case):
     """Otherwise propagated and lost could not be told apart. Code that fails on plain Python
     too (a method the proxy lacks, a feature of a later version) must expect an exception."""
-    intended, error = child.intended_state(case.setup, case.code)
+    intended, error = child.intended_state(case.setup, case.code, case.children)
     if error is not None:
         assert case.expected(Target.current("fork"))["outcome"].startswith("raised:"), error
         return
@@ -91,6 +91,14 @@ def broken(**changes):
     (broken(colour="red"), "unknown field(s) colour"),
     (broken(transport="carrier-pigeon"), "unknown transport 'carrier-pigeon'"),
     (broken(mutations="tuple"), "unknown mutation set 'tuple'"),
+    (broken(extra_setup={"gate": {"manager.Gate": 1}}), "setup of 'gate': unknown managed kind 'manager.Gate'"),
+    (broken(extra_setup={"rl": {"manager.RLock": True}}), "manager.RLock cannot start acquired"),
+    (broken(children=0), "'children' must be a whole number from 1 to 8"),
+    (broken(children=2, transport="pool-apply"), "several children run with the process-args transport only"),
+    (broken(extra_setup={"ns": {"manager.Lock": False}}), "'extra_setup' names ns, which the setup already has"),
+    (broken(operations={"assign": {"code": {"list": "ls[0] = 5"}, "containers": ["dict"]}}),
+     "no code for container 'dict'"),
+    (broken(operations={"assign": {"code": 5}}), "'code' must be a string, or a dict of them by container"),
     ([dict((k, v) for k, v in GOOD.items() if k != "summary")], "missing field 'summary'"),
 ])
 def test_a_malformed_case_is_named_in_one_clear_error(tmp_path, families, message):
@@ -128,3 +136,30 @@ def test_a_module_without_families_or_with_code_is_refused(tmp_path):
     (tmp_path / "code.py").write_text(textwrap.dedent("FAMILIES = [\n"))
     with pytest.raises(catalogue.CaseError, match="cannot be read as Python"):
         catalogue.load(str(tmp_path))
+
+
+def test_code_by_container_and_the_key_placeholder():
+    by_id = {c.id: c for c in CASES}
+    assert by_id["nested-managed.namespace.outer-copied"].code == (
+        "import copy\nouter = copy.copy(ns)\nouter.x.append(10)")
+    assert by_id["nested-managed.dict.outer-iterated"].code == "[inner.append(10) for inner in di.values()]"
+    assert "nested-managed.namespace.outer-iterated" not in by_id  # no code given for it
+
+
+def test_a_race_runs_two_children_beside_a_barrier_and_its_model_runs_the_code_twice():
+    case = next(c for c in CASES if c.id == "race.namespace.read-modify-write")
+    assert case.children == 2 and case.request()["children"] == 2
+    assert case.setup == {"ns": {"manager.Namespace": {"x": 0}}, "barrier": {"manager.Barrier": 2}}
+    intended, error = child.intended_state(case.setup, case.code, runs=2)
+    assert error is None and repr(intended["ns"]) == "Namespace(x=2)"
+    under_lock = next(c for c in CASES if c.id == "race.namespace.under-lock")
+    assert "with lock: ns.x = ns.x + 1" in under_lock.description
+
+
+def test_one_child_cases_keep_their_content_hash_when_children_exist():
+    """Adding the field must not mark every earlier shard stale."""
+    case = next(c for c in CASES if c.id == "direct-assign.namespace.assign")
+    assert case.content_hash() == "dbbde7caf4b013ad"  # as published before the field existed
+    copy = catalogue.Case(**{name: getattr(case, name) for name in catalogue.Case.__slots__})
+    copy.children = 2
+    assert copy.content_hash() != case.content_hash()
