@@ -139,6 +139,8 @@ corrupted = st.one_of(
 @example(text=SMALL_TEXT.replace('"version": "3.8.18"', '"version": "3.8.18-x"'))
 @example(text=SMALL_TEXT.replace('"version": "3.8.18"', '"version": "3.15.0a1"'))
 @example(text=SMALL_TEXT.replace('"start_method": "fork"', '"start_method": "vfork"', 1))
+@example(text=mutated(("cells", 0, "side"), ""))  # found by hypothesis: passed into the matrix
+@example(text=mutated(("cells", 0, "duration"), -1.0))
 def test_a_corrupted_shard_is_either_usable_or_one_clear_error(tmp_path, text):
     path = tmp_path / "cpython-3.8.18-linux-x86_64.json"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
