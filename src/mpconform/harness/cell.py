@@ -173,7 +173,8 @@ def _via_process(transport, context, manager, names, request, abort):
 
     Usually one child; a case may ask for several that run the same code at once (a race,
     ordered by a Barrier of the case's own). Their report is the first child's, carrying the
-    first exception any of them raised; the exit code is the first non-zero one.
+    first exception any of them raised; the exit code is the first non-zero one of those that
+    exited by themselves, else of all.
     """
     count = request.get("children", 1)
     pipes = [context.Pipe(duplex=False) for _ in range(count)]
@@ -203,14 +204,17 @@ def _via_process(transport, context, manager, names, request, abort):
     for _, writer in pipes:
         writer.close()
     readers = [reader for reader, _ in pipes]
+    exited = []
     try:
         reports, hung = _await(processes, readers, request["timeout"], abort)
+        # Before ``stop``: a sibling it terminates must not hide why the first one died.
+        exited = [process.exitcode for process in processes if process.exitcode is not None]
     finally:
         for reader in readers:
             reader.close()
         for process in processes:
             stop(process)
-    exitcodes = [process.exitcode for process in processes]
+    exitcodes = exited + [process.exitcode for process in processes]
     exitcode = next((code for code in exitcodes if code), exitcodes[0])
     if None in reports:
         return None, hung, exitcode
