@@ -38,6 +38,12 @@ FAMILIES = [
                 "fix": "Before 3.14: `list(reversed(list(di.keys())))` (a DictProxy has __len__ and "
                        "__getitem__ but no __reversed__, so reversed() indexes it by position).",
             },
+            "dict-fromkeys": {
+                "code": "ns.result = di.fromkeys([1, 2])",
+                "expect": [{"outcome": "raised:AttributeError"},
+                           {"since": "3.14", "outcome": "propagated", "ref": "gh-103134"}],
+                "fix": "Before 3.14: `dict.fromkeys([1, 2])` (a classmethod: no proxy needed).",
+            },
             "dict-has-key": {
                 "code": "ns.result = di.has_key(0)",
                 "expect": [{"outcome": "raised:RemoteError"},
