@@ -264,60 +264,50 @@ def managed_kind(spec):
 
 def build(spec, manager=None):
     """Proxies made by ``manager`` for the managed parts of ``spec``; plain Python if None."""
+    return _build(spec, ModelManager() if manager is None else manager)
+
+
+def _build(spec, maker):
+    """``spec`` built by ``maker``: a real manager, or the ModelManager of plain objects."""
     kind = managed_kind(spec)
     if kind is None:
         if isinstance(spec, list):
-            return [build(item, manager) for item in spec]
+            return [_build(item, maker) for item in spec]
         if isinstance(spec, dict):
-            return dict((key, build(value, manager)) for key, value in spec.items())
+            return dict((key, _build(value, maker)) for key, value in spec.items())
         return spec
     value = spec[kind]
-    if kind == "manager.list":
-        items = [build(item, manager) for item in value]
-        return items if manager is None else manager.list(items)
-    if kind == "manager.dict":
-        items = dict((key, build(item, manager)) for key, item in value.items())
-        return items if manager is None else manager.dict(items)
-    if kind == "manager.Value":
-        typecode, item = value
-        return ModelValue(typecode, item) if manager is None else manager.Value(typecode, item)
-    if kind == "manager.Array":
-        typecode, items = value
-        return list(items) if manager is None else manager.Array(typecode, items)
     if kind == "manager.SyncManager":
-        return ModelManager() if manager is None else manager
+        return maker
+    if value and kind in _ACQUIRABLE and kind != "manager.Lock":
+        raise SpecError("%s cannot start acquired: reentrant, it would read as free to the "
+                        "process that acquired it" % kind)
+    make = getattr(maker, kind.split(".")[1])  # AttributeError where a version lacks the kind
+    if kind == "manager.list":
+        return make([_build(item, maker) for item in value])
+    if kind == "manager.dict":
+        return make(dict((key, _build(item, maker)) for key, item in value.items()))
     if kind == "manager.set":
-        items = set(build(item, manager) for item in value)
-        return items if manager is None else manager.set(items)
+        return make(set(_build(item, maker) for item in value))
+    if kind in ("manager.Value", "manager.Array"):
+        typecode, content = value
+        return make(typecode, content)
     if kind in _COUNTED:
-        made = getattr(manager or ModelManager(), kind.split(".")[1])
-        return made(value)
+        return make(value)
+    made = make()
     if kind in _ACQUIRABLE:
-        if value and kind != "manager.Lock":
-            raise SpecError("%s cannot start acquired: reentrant, it would read as free to the "
-                            "process that acquired it" % kind)
-        lock = getattr(manager or ModelManager(), kind.split(".")[1])()
         if value:
-            lock.acquire()
-        return lock
-    if kind in ("manager.Queue", "manager.JoinableQueue"):
-        if manager is None:
-            return (ModelQueue if kind == "manager.Queue" else ModelJoinableQueue)(value)
-        queue = getattr(manager, kind.split(".")[1])()
+            made.acquire()
+    elif kind in ("manager.Queue", "manager.JoinableQueue"):
         for item in value:
-            queue.put(build(item, manager))
-        return queue
-    if kind == "manager.Event":
-        if manager is None:
-            return ModelEvent(value)
-        event = manager.Event()
+            made.put(_build(item, maker))
+    elif kind == "manager.Event":
         if value:
-            event.set()
-        return event
-    namespace = ModelNamespace() if manager is None else manager.Namespace()
-    for key, item in value.items():
-        setattr(namespace, key, build(item, manager))
-    return namespace
+            made.set()
+    else:  # manager.Namespace
+        for key, item in value.items():
+            setattr(made, key, _build(item, maker))
+    return made
 
 
 def _held(acquirable):
