@@ -37,7 +37,7 @@ SRC_ENV = {**RUN_ENV, "PYTHONPATH": str(ROOT / "src")}
 
 
 def _install_conformance_tools(session: nox.Session, interpreter: interpreters.Interpreter) -> None:
-    if session.venv_backend != "uv" and interpreter.version.release[:2] < (3, 7):
+    if session.venv_backend != "uv" and interpreter.version[:2] < (3, 7):
         # The pip that 3.6's venv ships ignores requires-python on indexes that omit it.
         session.run("python", "-m", "pip", "install", "--quiet", "pip<22")
     session.install("-r", CONFORMANCE_REQUIREMENTS)
@@ -72,7 +72,8 @@ def _conformance_session(label: str, interpreter, wanted) -> None:
     nox.session(name=f"conformance-{label}", python=python, tags=["conformance", "tests"])(conformance)
 
 
-for _label, _interpreter, _wanted in interpreters.plan(cache_file=ROOT / ".nox" / "interpreters.json"):
+_PLAN = interpreters.plan(cache_file=ROOT / ".nox" / "interpreters.json")
+for _label, _interpreter, _wanted in _PLAN:
     _conformance_session(_label, _interpreter, _wanted)
 
 
@@ -90,6 +91,31 @@ def diff(session: nox.Session) -> None:
         session.error("usage: nox -s diff -- OLD.json NEW.json [--exit-code]")
     session.install(*nox.project.dependency_groups(PYPROJECT, "report"))
     session.run("python", "-m", "mpconform", "diff", *session.posargs, env=SRC_ENV)
+
+
+@nox.session(tags=["tests"], default=False)
+def lint(session: nox.Session) -> None:
+    """Lint with ruff, and compile the target side with CPython 3.6, the oldest interpreter it must run on."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".")
+    target_side = sorted({str(path.relative_to(ROOT)) for pattern in PYPROJECT["tool"]["mpconform"]["target-side"]
+                          for path in _python_files(ROOT / pattern)})
+    oldest = next((found for label, found, _ in _PLAN if label == "3.6" and found is not None), None)
+    if oldest is None:
+        message = f"{interpreters.missing_message(interpreters.WANTED[0])} The target side was not compiled with it."
+        if os.environ.get("CI"):
+            session.error(message)
+        session.warn(message)
+        return
+    session.run(oldest.executable, "-c", COMPILE_EACH, *target_side, external=True, env=RUN_ENV)
+
+
+# Compiles each file named on the command line without writing bytecode (runs on Python 3.6).
+COMPILE_EACH = "import sys\nfor path in sys.argv[1:]:\n    compile(open(path, 'rb').read(), path, 'exec')"
+
+
+def _python_files(path: Path) -> list[Path]:
+    return sorted(path.rglob("*.py")) if path.is_dir() else [path]
 
 
 @nox.session(tags=["tests"], default=False)

@@ -62,10 +62,14 @@ def matrix_run(checkout: Path, results: Path) -> dict:
     """One ``nox -t conformance`` run, timed from outside, cells counted as they finish."""
     events = results / "events.txt"
     marker = uuid.uuid4().hex
-    env = dict(os.environ, MPCONFORM_BENCH_EVENTS=str(events), MPCONFORM_BENCH_MARKER=marker)
+    # Cells are counted by bench/cell_events.py, a pytest plugin of the benchmark's own.
+    python_path = os.pathsep.join(filter(None, [str(ROOT / "bench"), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, MPCONFORM_BENCH_EVENTS=str(events), MPCONFORM_BENCH_MARKER=marker,
+               PYTHONPATH=python_path)
     started = time.time()
     wall, peak, status = run_measured(
-        [sys.executable, "-m", "nox", "-t", "conformance", "--", "--mpconform-results", str(results)],
+        [sys.executable, "-m", "nox", "-t", "conformance", "--", "--mpconform-results", str(results),
+         "-p", "cell_events"],
         checkout, env)
     times = sorted(float(line.split()[0]) for line in events.read_text().splitlines())
     time.sleep(1)

@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.join(ROOT, "src"))
 
 from mpconform import catalogue  # noqa: E402
 from mpconform.harness import cell  # noqa: E402
-from mpconform.shard import START_METHODS  # noqa: E402
+from mpconform.vocabulary import START_METHODS  # noqa: E402
 
 
 def main():

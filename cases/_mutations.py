@@ -1,8 +1,8 @@
 """The mutations a plain list or dict offers, written once for every family that applies them.
 
-A family names a set in ``"mutations"``; each entry becomes an operation whose code is the
-family's ``"mutation_template"`` (default ``"{mutation}"``) with ``{mutation}`` replaced by the
-entry, in which ``{target}`` is what is mutated (the family's ``"mutation_target"``, default
+A family names a set in ``"mutations": {"set": "list"}``; each entry becomes an operation whose
+code is the family's ``"template"`` (default ``"{mutation}"``) with ``{mutation}`` replaced by
+the entry, in which ``{target}`` is what is mutated (the family's ``"target"``, default
 ``{slot}``). Read as a literal, like the case modules.
 """
 

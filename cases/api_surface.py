@@ -7,30 +7,32 @@ Specification: https://docs.python.org/3/library/multiprocessing.html#proxy-obje
 "Changed in version" notes of multiprocessing.managers.
 """
 
+PATTERN = "api-surface"
+
 FAMILIES = [
     {
-        "pattern": "api-surface",
         "summary": "`{code}` in the child, where ls is a manager.list and di a manager.dict",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
-        "containers": ["list"],
         "setup": {"ns": {"manager.Namespace": {"result": None}}, "ls": {"manager.list": [1, 2]},
                   "di": {"manager.dict": {0: 1}}},
         "expect": [{"outcome": "propagated"}],
         "operations": {
             "list-copy": {
                 "code": "ns.result = ls.copy()",
+                "containers": ["list"],
                 "expect": [{"outcome": "raised:AttributeError"},
                            {"since": "3.14", "outcome": "propagated", "ref": "gh-103134"}],
                 "fix": "Before 3.14: `list(ls)` or `ls[:]`.",
             },
             "dict-or": {
                 "code": "ns.result = di | {1: 2}",
+                "containers": ["dict"],
                 "expect": [{"outcome": "raised:TypeError"},
                            {"since": "3.14", "outcome": "propagated", "ref": "gh-103134"}],
                 "fix": "Before 3.14: `{**di.copy(), 1: 2}` (dict | itself needs 3.9, PEP 584).",
             },
             "dict-reversed": {
                 "code": "ns.result = list(reversed(di))",
+                "containers": ["dict"],
                 "summary": "`{code}` in the child, where di is a manager.dict {0: 1}: before 3.14 "
                            "reversed() walks the proxy as a sequence, di[len - 1] … di[0]",
                 "expect": [{"outcome": "diverged"},
@@ -40,12 +42,14 @@ FAMILIES = [
             },
             "dict-fromkeys": {
                 "code": "ns.result = di.fromkeys([1, 2])",
+                "containers": ["dict"],
                 "expect": [{"outcome": "raised:AttributeError"},
                            {"since": "3.14", "outcome": "propagated", "ref": "gh-103134"}],
                 "fix": "Before 3.14: `dict.fromkeys([1, 2])` (a classmethod: no proxy needed).",
             },
             "dict-has-key": {
                 "code": "ns.result = di.has_key(0)",
+                "containers": ["dict"],
                 "expect": [{"outcome": "raised:RemoteError"},
                            {"since": "3.7.3", "outcome": "raised:AttributeError", "ref": "bpo-35918"}],
                 "fix": "`0 in di` (has_key is Python 2's; 3.6 still listed it as exposed, so the "
@@ -53,6 +57,7 @@ FAMILIES = [
             },
             "dict-iterate": {
                 "code": "ns.result = [key for key in di]",
+                "containers": ["dict"],
                 "expect": [{"outcome": "raised:AttributeError", "ref": "gh-99595"}],
                 "fix": "Iterate over a copy in a child: `for key in list(di.keys())` (iter(di) asks "
                        "the manager for an iterator proxy, which a child's proxy cannot create; "
@@ -60,12 +65,14 @@ FAMILIES = [
             },
             "list-generic-alias": {
                 "code": "from multiprocessing.managers import ListProxy\nns.result = repr(ListProxy[int])",
+                "containers": ["list"],
                 "expect": [{"outcome": "raised:TypeError"},
                            {"since": "3.13", "outcome": "propagated", "ref": "gh-107431"}],
                 "fix": "Before 3.13, annotate with a string: `'ListProxy[int]'`.",
             },
             "value-generic-alias": {
                 "code": "from multiprocessing.managers import ValueProxy\nns.result = repr(ValueProxy[int])",
+                "containers": ["value"],
                 "expect": [{"outcome": "raised:TypeError"},
                            {"since": "3.9", "outcome": "propagated", "ref": "bpo-39481"}],
                 "fix": "Before 3.9, annotate with a string: `'ValueProxy[int]'`.",
@@ -73,10 +80,9 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "api-surface",
         "summary": "`{code}` in the child, where lock is a manager.Lock and cond a manager.Condition",
         "references": ["https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager"],
-        "containers": ["namespace"],
+        "containers": ["condition"],
         "setup": {"ns": {"manager.Namespace": {"result": None}}, "lock": {"manager.Lock": False},
                   "cond": {"manager.Condition": False}},
         "expect": [{"outcome": "propagated"}],
@@ -92,6 +98,7 @@ FAMILIES = [
             },
             "lock-locked": {
                 "code": "ns.result = lock.locked()",
+                "containers": ["lock"],
                 "expect": [{"outcome": "raised:AttributeError"},
                            {"since": "3.14", "outcome": "propagated", "ref": "gh-115942"}],
                 "fix": "Before 3.14: `lock.acquire(False)` and, when it succeeds, `lock.release()`.",

@@ -5,14 +5,12 @@ call to the manager, which holds the one real object.
 Specification: https://docs.python.org/3/library/multiprocessing.html#proxy-objects
 """
 
+PATTERN = "direct-assign"
+
 FAMILIES = [
     {
-        "pattern": "direct-assign",
         "summary": "`{code}` in the child, on the managed container itself",
-        "references": [
-            "https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
-            "https://docs.python.org/3/library/multiprocessing.html#namespace-objects",
-        ],
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#namespace-objects"],
         "slot_value": 1,
         "expect": [{"outcome": "propagated"}],
         "operations": {
@@ -40,7 +38,6 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "direct-assign",
         "summary": "`{code}` in the child: a method the proxy gained in 3.14, on the container itself",
         "references": [
             "https://docs.python.org/3.14/whatsnew/3.14.html#multiprocessing",
@@ -70,7 +67,6 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "direct-assign",
         "summary": "`{code}` in the child: storing an object that cannot be pickled fails in the child",
         "references": [
             "https://docs.python.org/3/library/multiprocessing.html#all-start-methods",
@@ -99,7 +95,6 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "direct-assign",
         "summary": "`{code}` in the child, on a manager Value or Array itself",
         "references": ["https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager.Value"],
         "containers": ["value", "array"],
@@ -111,11 +106,9 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "direct-assign",
         "summary": "`{code}` in the child, on the managed list itself",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
         "containers": ["list"],
-        "container_value": [2, 1, 3],
+        "setup": {"ls": {"manager.list": [2, 1, 3]}},
         "expect": [{"outcome": "propagated"}],
         "operations": {
             "sort": {"code": "ls.sort()"},
@@ -125,7 +118,6 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "direct-assign",
         "summary": "`{code}` in the child: an attribute whose name starts with an underscore",
         "references": ["https://docs.python.org/3/library/multiprocessing.html#namespace-objects"],
         "containers": ["namespace"],
@@ -138,7 +130,6 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "direct-assign",
         "summary": "`{code}` in the child, on a manager.set holding {1}",
         "references": ["https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager.set",
                        "gh-129948"],

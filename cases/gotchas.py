@@ -6,11 +6,11 @@ what the same expression gives on a real list or dict. Where they differ the cel
 Specification: https://docs.python.org/3/library/multiprocessing.html#proxy-objects
 """
 
+PATTERN = "gotcha"
+
 FAMILIES = [
     {
-        "pattern": "gotcha",
         "summary": "`{code}` in the child, where ls is a manager.list holding [1]",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
         "containers": ["list"],
         "setup": {"ns": {"manager.Namespace": {"result": None}}, "ls": {"manager.list": [1]}},
         "expect": [{"outcome": "diverged"}],
@@ -67,9 +67,8 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "gotcha",
         "summary": "`{code}` in the child, where ls[0] holds a manager.list proxy",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects", "bpo-6766"],
+        "references": ["bpo-6766"],
         "containers": ["list"],
         "setup": {"ns": {"manager.Namespace": {"result": None}},
                   "ls": {"manager.list": [{"manager.list": [1]}]}},
@@ -92,9 +91,7 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "gotcha",
         "summary": "`{code}` in the child, where di is a manager.dict holding {0: 1}",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
         "containers": ["dict"],
         "setup": {"ns": {"manager.Namespace": {"result": None}}, "di": {"manager.dict": {0: 1}}},
         "expect": [{"outcome": "diverged"}],
@@ -122,12 +119,11 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "gotcha",
         "summary": "`{code}` in the child: a proxy used after the manager that made it shut down "
                    "(on Linux and macOS the manager's socket file is gone: FileNotFoundError)",
         "references": ["https://docs.python.org/3/library/multiprocessing.html#managers",
                        "https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.BaseManager.shutdown"],
-        "containers": ["namespace"],
+        "containers": ["manager"],
         "setup": {"ns": {"manager.Namespace": {"result": None}}},
         "expect": [{"outcome": "raised:FileNotFoundError"}],
         "fix": "A proxy works only while its manager runs: keep the `with Manager()` block around "
@@ -140,7 +136,6 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "gotcha",
         "summary": "`{code}` in the child, where st is a manager.set holding {1}",
         "references": ["https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager.set",
                        "gh-129948", "gh-142740"],
@@ -166,11 +161,10 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "gotcha",
         "summary": "Ctrl-C in the terminal reaches the manager too: `{code}` in the child, which "
                    "starts a manager of its own in a process group of its own",
         "references": ["https://docs.python.org/3/library/multiprocessing.html#managers", "bpo-36368"],
-        "containers": ["namespace"],
+        "containers": ["manager"],
         "setup": {"ns": {"manager.Namespace": {"result": None}}},
         "expect": [
             {"outcome": "raised:FileNotFoundError"},

@@ -6,66 +6,55 @@ Specification: https://docs.python.org/3/library/multiprocessing.html#proxy-obje
 ("Changed in version 3.6: Shared objects are capable of being nested", bpo-6766).
 """
 
+PATTERN = "nested-managed"
+
 FAMILIES = [
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, where {slot} holds a manager.list proxy",
-        "references": [
-            "https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
-            "bpo-6766",
-        ],
+        "references": ["bpo-6766"],
         "slot_value": {"manager.list": [1]},
         "expect": [{"outcome": "propagated"}],
-        "mutations": "list",
+        "mutations": {"set": "list"},
         "operations": {"augmented-extend": {"code": "{slot} += [10]"}},
     },
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, where {slot} holds a manager.dict proxy",
-        "references": [
-            "https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
-            "bpo-6766",
-        ],
+        "references": ["bpo-6766"],
         "slot_value": {"manager.dict": {"k": 1}},
         "expect": [{"outcome": "propagated"}],
-        "mutations": "dict",
+        "mutations": {"set": "dict"},
     },
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, where {slot} holds a manager.Value proxy",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects", "bpo-6766"],
+        "references": ["bpo-6766"],
         "slot_value": {"manager.Value": ["i", 1]},
         "expect": [{"outcome": "propagated"}],
         "operations": {"value-assign": {"code": "{slot}.value = 5"}},
     },
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, where {slot} holds a manager.Array proxy",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects", "bpo-6766"],
+        "references": ["bpo-6766"],
         "slot_value": {"manager.Array": ["i", [1, 2]]},
         "expect": [{"outcome": "propagated"}],
         "operations": {"array-item-assign": {"code": "{slot}[0] = 5"}},
     },
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, where {slot} holds a manager.Event proxy",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects", "bpo-6766"],
+        "references": ["bpo-6766"],
         "slot_value": {"manager.Event": False},
         "expect": [{"outcome": "propagated"}],
         "operations": {"event-set": {"code": "{slot}.set()"}},
     },
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, where {slot} holds a manager.Namespace proxy",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects", "bpo-6766"],
+        "references": ["bpo-6766"],
         "slot_value": {"manager.Namespace": {"y": 1}},
         "expect": [{"outcome": "propagated"}],
         "operations": {"namespace-setattr": {"code": "{slot}.y = 5"}},
     },
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, where {slot} holds a manager.Queue proxy",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects", "bpo-30256"],
+        "references": ["bpo-30256"],
         "slot_value": {"manager.Queue": []},
         "expect": [
             {"outcome": "raised:RemoteError"},
@@ -76,9 +65,8 @@ FAMILIES = [
         "operations": {"queue-put": {"code": "{slot}.put(5)"}},
     },
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, three levels deep: {slot} holds a manager.list holding a manager.list",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects", "bpo-6766"],
+        "references": ["bpo-6766"],
         "slot_value": {"manager.list": [{"manager.list": [1]}]},
         "expect": [{"outcome": "propagated"}],
         "operations": {
@@ -87,10 +75,8 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, where {slot} holds a manager synchronisation proxy",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
-                       "https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager",
                        "bpo-6766"],
         "expect": [{"outcome": "propagated"}],
         "operations": {
@@ -142,16 +128,14 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, three levels deep: {slot} holds a manager.dict holding "
                    "a manager.Namespace",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects", "bpo-6766"],
+        "references": ["bpo-6766"],
         "slot_value": {"manager.dict": {"k": {"manager.Namespace": {"y": 1}}}},
         "expect": [{"outcome": "propagated"}],
         "operations": {"three-levels-namespace-setattr": {"code": "{slot}['k'].y = 5"}},
     },
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, where {slot} holds a manager.set proxy",
         "references": ["https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager.set",
                        "gh-129948"],
@@ -165,11 +149,9 @@ FAMILIES = [
         "operations": {"set-add": {"code": "{slot}.add(10)"}},
     },
     {
-        "pattern": "nested-managed",
         "summary": "`{code}` in the child, where {slot} holds a manager.list proxy and the outer "
                    "container is copied, iterated or emptied first",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
-                       "https://docs.python.org/3/library/copy.html", "bpo-6766"],
+        "references": ["https://docs.python.org/3/library/copy.html", "bpo-6766"],
         "slot_value": {"manager.list": [1]},
         "expect": [{"outcome": "propagated"}],
         "operations": {

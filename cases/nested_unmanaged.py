@@ -6,24 +6,22 @@ Specification: https://docs.python.org/3/library/multiprocessing.html#proxy-obje
 on "standard (non-proxy) list or dict objects contained in a referent").
 """
 
+PATTERN = "nested-unmanaged"
+
 FAMILIES = [
     {
-        "pattern": "nested-unmanaged",
         "summary": "`{code}` in the child, where {slot} holds a plain list",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
         "slot_value": [1],
         "expect": [{"outcome": "lost"}],
         "fix": "Read the value out, change it, assign it back (reassign-back), or store a "
                "manager.list / manager.dict instead (nested-managed, Python 3.6+).",
-        "mutations": "list",
+        "mutations": {"set": "list"},
     },
     {
-        "pattern": "nested-unmanaged",
         "summary": "`{code}` in the child, where {slot} holds a plain dict",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
         "slot_value": {"k": 1},
         "expect": [{"outcome": "lost"}],
         "fix": "Read the dict out, change it, assign it back, or store a manager.dict instead.",
-        "mutations": "dict",
+        "mutations": {"set": "dict"},
     },
 ]

@@ -8,19 +8,17 @@ Specification: https://docs.python.org/3/library/multiprocessing.html#synchroniz
 and https://docs.python.org/3/library/multiprocessing.html#proxy-objects
 """
 
+PATTERN = "race"
+
 FAMILIES = [
     {
-        "pattern": "race",
         "summary": "two children at once run `{code}`: both read before either writes, so one "
                    "of the two increments is lost, every time",
-        "references": [
-            "https://docs.python.org/3/library/multiprocessing.html#synchronization-between-processes",
-            "https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
-        ],
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
         "containers": ["namespace", "list", "dict", "value", "array"],
         "slot_value": 0,
         "children": 2,
-        "extra_setup": {"barrier": {"manager.Barrier": 2}},
+        "setup": {"barrier": {"manager.Barrier": 2}},
         "expect": [{"outcome": "diverged"}],
         "fix": "Hold one manager Lock around both the read and the write (`with lock:` then the "
                "two steps); `+=` on a proxy is the same read then write, and loses updates too.",
@@ -30,7 +28,7 @@ FAMILIES = [
                 "code": "barrier.wait()\nwith lock:\n    {slot} = {slot} + 1",
                 "summary": "two children at once run `{code}`: the lock makes each read and "
                            "write one step, so both increments arrive",
-                "extra_setup": {"barrier": {"manager.Barrier": 2}, "lock": {"manager.Lock": False}},
+                "setup": {"barrier": {"manager.Barrier": 2}, "lock": {"manager.Lock": False}},
                 "expect": [{"outcome": "propagated"}],
             },
         },

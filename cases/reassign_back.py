@@ -6,26 +6,20 @@ Specification: https://docs.python.org/3/library/multiprocessing.html#proxy-obje
 ``lproxy[0] = d`` example that "reassigns the dictionary").
 """
 
+PATTERN = "reassign-back"
+
 FAMILIES = [
     {
-        "pattern": "reassign-back",
         "summary": "`{code}` in the child: read {slot} out, change the copy, assign it back",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
         "slot_value": [1],
         "expect": [{"outcome": "propagated"}],
-        "mutations": "list",
-        "mutation_template": "tmp = {slot}\n{mutation}\n{slot} = tmp",
-        "mutation_target": "tmp",
+        "mutations": {"set": "list", "template": "tmp = {slot}\n{mutation}\n{slot} = tmp", "target": "tmp"},
         "operations": {"augmented-extend": {"code": "{slot} += [10]"}},
     },
     {
-        "pattern": "reassign-back",
         "summary": "`{code}` in the child: read the plain dict in {slot} out, change it, assign it back",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
         "slot_value": {"k": 1},
         "expect": [{"outcome": "propagated"}],
-        "mutations": "dict",
-        "mutation_template": "tmp = {slot}\n{mutation}\n{slot} = tmp",
-        "mutation_target": "tmp",
+        "mutations": {"set": "dict", "template": "tmp = {slot}\n{mutation}\n{slot} = tmp", "target": "tmp"},
     },
 ]

@@ -8,11 +8,11 @@ Specification: https://docs.python.org/3/library/multiprocessing.html#proxy-obje
 ("proxy objects are picklable so they can be passed between processes")
 """
 
+PATTERN = "transport"
+
 FAMILIES = [
     {
-        "pattern": "transport",
         "summary": "`{code}` in a child that received {c}",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects"],
         "slot_value": 1,
         "expect": [{"outcome": "propagated"}],
         "operations": {
@@ -56,10 +56,8 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "transport",
         "summary": "`{code}` in a child that received {c}, where {slot} holds a manager.list",
-        "references": ["https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
-                       "bpo-6766"],
+        "references": ["bpo-6766"],
         "slot_value": {"manager.list": [1]},
         "expect": [{"outcome": "propagated"}],
         "operations": {
@@ -94,14 +92,12 @@ FAMILIES = [
         },
     },
     {
-        "pattern": "transport",
         "summary": "`{code}` in a child that received the manager itself beside {c}: a proxy "
                    "made in the child, stored in the shared {c}, outlives the child",
         "references": ["https://docs.python.org/3/library/multiprocessing.html#managers",
-                       "https://docs.python.org/3/library/multiprocessing.html#proxy-objects",
                        "bpo-6766"],
         "slot_value": None,
-        "extra_setup": {"manager": {"manager.SyncManager": None}},
+        "setup": {"manager": {"manager.SyncManager": None}},
         "expect": [
             {"outcome": "propagated"},
             {

@@ -1,13 +1,11 @@
-"""The closed vocabulary of outcomes, and how one cell's observations map onto it.
+"""Outcome words (their meanings are in ``vocabulary.OUTCOMES``) and the record of one cell run.
 
-- ``propagated``: the other process sees exactly the change.
-- ``lost``: the operation completed without error, but the other process sees the old state.
-- ``diverged``: the other process sees neither the old nor the new state.
-- ``raised:<ExceptionType>``: an exception, raised in setup, in the child or in the parent.
-- ``hung``: the cell passed its timeout and was killed.
-- ``crashed``: a process died without reporting.
-- ``skipped:<reason>``: not run here (e.g. the start method does not exist on this platform).
+A **record** is what running one cell gives: its outcome, the side an exception came from, and
+the values each side saw (``before``, ``intended``, ``child_before``, ``child_after``,
+``parent_after``, ``exception``, ``exitcode``, ...). Every record is made by ``record``.
 """
+
+from mpconform.vocabulary import OUTCOMES, OUTCOMES_WITH_DETAIL
 
 PROPAGATED = "propagated"
 LOST = "lost"
@@ -17,8 +15,7 @@ CRASHED = "crashed"
 RAISED_PREFIX = "raised:"
 SKIPPED_PREFIX = "skipped:"
 
-PLAIN_OUTCOMES = (PROPAGATED, LOST, DIVERGED, HUNG, CRASHED)
-SIDES = ("setup", "child", "parent", "runner")
+PLAIN_OUTCOMES = tuple(word for word in OUTCOMES if word not in OUTCOMES_WITH_DETAIL)
 
 
 def raised(exception_type_name):
@@ -29,16 +26,19 @@ def skipped(reason):
     return SKIPPED_PREFIX + reason
 
 
+def word(outcome):
+    """The vocabulary word of an outcome: ``raised:KeyError`` -> ``raised``."""
+    return outcome.split(":", 1)[0]
+
+
 def is_valid(outcome):
     """True for a word of the vocabulary (``raised:`` and ``skipped:`` need their detail)."""
     if outcome in PLAIN_OUTCOMES:
         return True
-    for prefix in (RAISED_PREFIX, SKIPPED_PREFIX):
-        if outcome.startswith(prefix):
-            detail = outcome[len(prefix):]
-            if prefix == RAISED_PREFIX:
-                return detail.isidentifier()
-            return bool(detail.strip())
+    if outcome.startswith(RAISED_PREFIX):
+        return outcome[len(RAISED_PREFIX):].isidentifier()
+    if outcome.startswith(SKIPPED_PREFIX):
+        return bool(outcome[len(SKIPPED_PREFIX):].strip())
     return False
 
 
@@ -49,3 +49,20 @@ def compare_state(before, intended, observed):
     if observed == before:
         return LOST
     return DIVERGED
+
+
+def record(outcome=None, side=None, **values):
+    """A new record: ``record(HUNG, "runner")``, ``record(CRASHED, "runner", exitcode=-9)``."""
+    return {"outcome": outcome, "side": side, "values": values}
+
+
+def raised_record(side, exception, into=None):
+    """A record of an exception (a ``describe_exception`` dict) raised on ``side``.
+
+    ``into``: a record under way, whose values are kept.
+    """
+    made = into if into is not None else record()
+    made["outcome"] = raised(exception["type"])
+    made["side"] = side
+    made["values"]["exception"] = exception
+    return made

@@ -1,20 +1,21 @@
 """pytest plugin: run cells, check them against their expectations, write the results shard.
 
 Tests ask for the ``conformance`` fixture and call ``conformance.check(case, start_method)``.
-Each cell's record rides on its test report (``user_properties``), so that with pytest-xdist
-the controller sees every worker's cells and writes one shard for this interpreter.
+The runner gives a *record* of each run; the plugin makes it a *cell* (the record with its case,
+start method and expectation), which rides on its test report (``user_properties``), so that
+with pytest-xdist the controller sees every worker's cells and writes one shard for this
+interpreter.
 """
 
 import json
 import os
-import time
 
 import pytest
 
-from mpconform import catalogue, expectations, outcomes, shard
+from mpconform import catalogue, expectations, outcomes, shard_writer
 from mpconform.harness.client import Runner
 
-RECORD_KEY = "mpconform-cell"
+CELL_KEY = "mpconform-cell"
 INTERRUPTED = 2
 
 
@@ -56,7 +57,7 @@ def conformance(cell_runner, request):
     return Conformance(cell_runner, request.node, _repeat(request.config))
 
 
-class Conformance(object):
+class Conformance:
     def __init__(self, runner, node, repeat=1):
         self.runner = runner
         self.node = node
@@ -71,7 +72,6 @@ class Conformance(object):
     def check(self, case, start_method):
         """Run the cell, record it for the shard, and fail if it deviates from its expectation."""
         records = [self.run(case, start_method) for _ in range(self.repeat)]
-        _note_cell_done(case, start_method)
         counts = {}
         for each in records:
             counts[each["outcome"]] = counts.get(each["outcome"], 0) + 1
@@ -89,7 +89,7 @@ class Conformance(object):
         if self.repeat > 1:
             cell["repeat"] = {"runs": self.repeat, "outcomes": counts}
             cell["flaky"] = len(counts) > 1
-        self.node.user_properties.append((RECORD_KEY, json.dumps(cell)))
+        self.node.user_properties.append((CELL_KEY, json.dumps(cell)))
         if record["outcome"].startswith(outcomes.SKIPPED_PREFIX):
             pytest.skip(record["outcome"][len(outcomes.SKIPPED_PREFIX):])
         if len(counts) > 1:
@@ -102,17 +102,9 @@ class Conformance(object):
         return record
 
 
-def _note_cell_done(case, start_method):
-    """For bench/: one line per finished cell, when MPCONFORM_BENCH_EVENTS names a file."""
-    events = os.environ.get("MPCONFORM_BENCH_EVENTS")
-    if events:
-        with open(events, "a") as stream:
-            stream.write("%.6f %s %s\n" % (time.time(), case.id, start_method))
-
-
 def explain(case, start_method, expectation, record):
     """A failure message a reader can act on: what was expected, what happened, the values."""
-    shown = record["values"]
+    seen = record["values"]
     since = expectation.get("since")
     lines = [
         "%s under %s: expected %s, observed %s%s" % (
@@ -127,19 +119,19 @@ def explain(case, start_method, expectation, record):
               ("child_after", "child after"), ("parent_after", "parent after"),
               ("exitcode", "exit code"), ("signal", "signal")]
     for key, label in labels:
-        if shown.get(key) is not None:
-            lines.append("  %-12s %s" % (label + ":", str(shown[key]).replace("\n", "; ")))
-    exception = shown.get("exception")
+        if seen.get(key) is not None:
+            lines.append("  %-12s %s" % (label + ":", str(seen[key]).replace("\n", "; ")))
+    exception = seen.get("exception")
     if exception:
         lines.append("  exception:   %s: %s" % (exception["type"], exception["message"]))
         if exception.get("traceback"):
             lines.append(exception["traceback"].rstrip())
-    if shown.get("output"):
-        lines.append("  output:\n" + shown["output"].rstrip())
+    if seen.get("output"):
+        lines.append("  output:\n" + seen["output"].rstrip())
     return "\n".join(lines)
 
 
-class ShardCollector(object):
+class ShardCollector:
     """Gathers the cells from every test report and writes them as this run's shard."""
 
     def __init__(self, config):
@@ -150,7 +142,7 @@ class ShardCollector(object):
         if report.when != "call":
             return
         for key, value in report.user_properties:
-            if key == RECORD_KEY:
+            if key == CELL_KEY:
                 self.cells.append(json.loads(value))
 
     def pytest_sessionfinish(self, session, exitstatus):
@@ -160,7 +152,7 @@ class ShardCollector(object):
         root = str(self.config.rootdir)
         results = target or os.path.join(root, "reports", "results")
         selection = {"args": [str(arg) for arg in self.config.invocation_params.args]}
-        path = shard.write(results, root, catalogue.load(), self.cells, selection)
+        path = shard_writer.write(results, root, catalogue.load(), self.cells, selection)
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.ensure_newline()

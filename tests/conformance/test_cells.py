@@ -7,7 +7,7 @@ Each test is one cell. ``-k`` selects by case id and start method, e.g. ``-k nes
 import pytest
 
 from mpconform import catalogue
-from mpconform.shard import START_METHODS
+from mpconform.vocabulary import START_METHODS
 
 
 @pytest.mark.parametrize("start_method", START_METHODS)

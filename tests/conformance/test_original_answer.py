@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from mpconform import catalogue, outcomes
-from mpconform.shard import START_METHODS
+from mpconform.vocabulary import START_METHODS
 
 AFTER = {
     "ns.x": 2, "ns.y": [1], "ns.z": [2],

@@ -1,10 +1,10 @@
 """Synthetic shards: what a run on another interpreter or platform would have written."""
 
-import json
 from pathlib import Path
 
 from mpconform import catalogue
-from mpconform.shard import SCHEMA_VERSION, START_METHODS, dumps
+from mpconform.shard_writer import SCHEMA_VERSION, dumps
+from mpconform.vocabulary import START_METHODS
 
 CASES = catalogue.load()
 

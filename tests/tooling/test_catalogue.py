@@ -1,6 +1,10 @@
 """The catalogue loads, every case is well formed, and a malformed one gets one clear error."""
 
+import os
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -9,11 +13,10 @@ from mpconform.expectations import Target
 from mpconform.harness import child
 
 CASES = catalogue.load()
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_catalogue_covers_every_pattern_and_container():
-    assert {c.pattern for c in CASES} == set(catalogue.PATTERNS)
-    assert {c.container for c in CASES} == set(catalogue.CONTAINERS)
+def test_the_catalogue_has_unique_ids():
     assert len({c.id for c in CASES}) == len(CASES) >= 120
 
 
@@ -49,26 +52,27 @@ def test_a_case_description_shows_its_code():
     assert case.description == "`ns.x.append(10)` in the child, where ns.x holds a plain list"
 
 
-def test_content_hash_changes_with_what_the_case_runs():
+def test_content_hash_is_made_from_the_request_and_the_expectations():
+    """A field added to the request can never be forgotten by the hash."""
     case = CASES[0]
-    before = case.content_hash()
-    case_copy = catalogue.Case(**{name: getattr(case, name) for name in catalogue.Case.__slots__})
-    case_copy.code += "\n"
-    assert case_copy.content_hash() != before == case.content_hash()
+    fields = {name: getattr(case, name) for name in catalogue.Case.__slots__}
+    assert catalogue.Case(**dict(fields, description="reworded")).content_hash() == case.content_hash()
+    for name, changed in [("code", case.code + "\n"), ("setup", {"other": 1}),
+                          ("transport", "pool-map"), ("children", 2),
+                          ("expect", [{"outcome": "lost"}])]:
+        assert catalogue.Case(**dict(fields, **{name: changed})).content_hash() != case.content_hash(), name
 
 
 GOOD = {
-    "pattern": "direct-assign",
     "summary": "`{code}`",
-    "references": ["https://docs.python.org/3/library/multiprocessing.html"],
     "slot_value": 1,
     "expect": [{"outcome": "propagated"}],
     "operations": {"assign": {"code": "{slot} = 5"}},
 }
 
 
-def write_case(tmp_path, families, name="sample.py"):
-    (tmp_path / name).write_text("FAMILIES = %r\n" % (families,))
+def write_case(tmp_path, families, name="sample.py", pattern="direct-assign"):
+    (tmp_path / name).write_text("PATTERN = %r\nFAMILIES = %r\n" % (pattern, families))
     return tmp_path
 
 
@@ -78,35 +82,93 @@ def broken(**changes):
     return [family]
 
 
+def assign(**fields):
+    return broken(operations={"assign": dict({"code": "{slot} = 5"}, **fields)})
+
+
+# One failing fixture per rule of catalogue.RULES (and the module-level checks): the rule that
+# must refuse it, and what its one-line message says.
+MALFORMED = {
+    "pattern": ([GOOD], "teleport", "unknown PATTERN 'teleport'"),
+    "family-fields": (broken(colour="red"), None, "unknown field(s) colour"),
+    "references": (broken(references="gh-1"), None, "'references' must be a list"),
+    "operations": (broken(operations=[]), None, "'operations' must be a dict"),
+    "mutations": (broken(mutations="list"), None, "'mutations' must be a dict with 'set'"),
+    "operation-fields": (assign(note="x"), None, "unknown field(s) note"),
+    "operation-name": (broken(operations={"Bad Name": {"code": "pass"}}), None,
+                       "operation names are lower-case"),
+    "code": (broken(operations={"assign": {"code": 5}}), None,
+             "'code' must be a string, or a dict of them by container"),
+    "summary": ([{k: v for k, v in GOOD.items() if k != "summary"}], None, "missing field 'summary'"),
+    "expect": (assign(expect=[{"outcome": "vanished"}]), None, "unknown outcome 'vanished'"),
+    "containers": (assign(containers=["tuple"]), None, "unknown container 'tuple'"),
+    "setup": ([{k: v for k, v in GOOD.items() if k != "slot_value"}], None,
+              "missing field 'slot_value' or 'setup'"),
+    "transport": (broken(transport="carrier-pigeon"), None, "unknown transport 'carrier-pigeon'"),
+    "children": (broken(children=0), None, "'children' must be a whole number from 1 to 8"),
+    "placeholders": (assign(code="{slott} = 5"), None, "unknown placeholder {slott}"),
+    "slot": (assign(containers=["lock"]), None, "container 'lock' holds no slot"),
+    "setup-beside-slot": (broken(setup={"ns": {"manager.Lock": False}}), None,
+                          "'setup' names ns, which holds the slot"),
+    "compiles": (assign(code="{slot} = = 5"), None, "the code does not compile: invalid syntax"),
+    "setup-builds": (broken(setup={"gate": {"manager.Gate": 1}}), None,
+                     "setup of 'gate': unknown managed kind 'manager.Gate'"),
+    "unique-ids": (None, None, "duplicate case id direct-assign.namespace.assign"),
+}
+
+
+def test_every_rule_has_a_failing_fixture():
+    rules = {name for name, _ in catalogue.RULES} | {"pattern", "unique-ids"}
+    assert set(MALFORMED) == rules
+
+
+@pytest.mark.parametrize("rule", sorted(set(MALFORMED) - {"unique-ids"}))
+def test_a_malformed_case_is_named_in_one_clear_error(tmp_path, rule):
+    families, pattern, message = MALFORMED[rule]
+    write_case(tmp_path, families, pattern=pattern or "direct-assign")
+    with pytest.raises(catalogue.CaseError) as raised:
+        catalogue.load(str(tmp_path))
+    error = str(raised.value)
+    assert message in error
+    assert raised.value.rule == rule
+    assert "sample.py" in error and "\n" not in error
+    if rule not in ("pattern", "family-fields", "references", "operations", "mutations"):
+        assert "FAMILIES[0]" in error and "operation" in error
+
+
 @pytest.mark.parametrize("families, message", [
-    (broken(pattern="teleport"), "unknown pattern 'teleport'"),
-    (broken(expect=[{"outcome": "vanished"}]), "unknown outcome 'vanished'"),
     (broken(expect=[{"outcome": "lost"}, {"since": "3.x", "outcome": "propagated", "ref": "gh-1"}]),
      "version '3.x' does not parse"),
     (broken(expect=[{"outcome": "lost"}, {"since": "3.9", "outcome": "propagated"}]), "needs a 'ref'"),
-    (broken(references=[]), "'references' must list"),
-    (broken(operations={"assign": {}}), "missing field 'code'"),
-    (broken(operations={"Bad Name": {"code": "pass"}}), "operation names are lower-case"),
-    (broken(operations={"assign": {"code": "x", "containers": ["tuple"]}}), "unknown container 'tuple'"),
-    (broken(colour="red"), "unknown field(s) colour"),
-    (broken(transport="carrier-pigeon"), "unknown transport 'carrier-pigeon'"),
-    (broken(mutations="tuple"), "unknown mutation set 'tuple'"),
-    (broken(extra_setup={"gate": {"manager.Gate": 1}}), "setup of 'gate': unknown managed kind 'manager.Gate'"),
-    (broken(extra_setup={"rl": {"manager.RLock": True}}), "manager.RLock cannot start acquired"),
-    (broken(children=0), "'children' must be a whole number from 1 to 8"),
+    (broken(mutations={"set": "tuple"}), "unknown mutation set 'tuple'"),
+    (broken(setup={"rl": {"manager.RLock": True}}), "manager.RLock cannot start acquired"),
     (broken(children=2, transport="pool-apply"), "several children run with the process-args transport only"),
-    (broken(extra_setup={"ns": {"manager.Lock": False}}), "'extra_setup' names ns, which the setup already has"),
     (broken(operations={"assign": {"code": {"list": "ls[0] = 5"}, "containers": ["dict"]}}),
      "no code for container 'dict'"),
-    (broken(operations={"assign": {"code": 5}}), "'code' must be a string, or a dict of them by container"),
-    ([dict((k, v) for k, v in GOOD.items() if k != "summary")], "missing field 'summary'"),
+    (broken(summary="`{code}` on {slott}"), "unknown placeholder {slott}"),
 ])
-def test_a_malformed_case_is_named_in_one_clear_error(tmp_path, families, message):
-    folder = write_case(tmp_path, families)
+def test_more_mistakes_each_get_one_clear_error(tmp_path, families, message):
+    write_case(tmp_path, families)
     with pytest.raises(catalogue.CaseError) as raised:
-        catalogue.load(str(folder))
+        catalogue.load(str(tmp_path))
     assert message in str(raised.value)
     assert "sample.py" in str(raised.value)
+
+
+def test_a_broken_case_fails_collection_and_list_in_one_line(tmp_path):
+    write_case(tmp_path, assign(code="{slot} = = 5"))
+    env = dict(os.environ, MPCONFORM_CASES=str(tmp_path), PYTHONPATH=str(ROOT / "src"))
+    listing = subprocess.run([sys.executable, "-m", "mpconform", "list"], env=env,
+                             capture_output=True, text=True, cwd=ROOT)
+    collection = subprocess.run([sys.executable, "-m", "pytest", "tests/conformance/test_cells.py",
+                                 "--collect-only", "-q", "-p", "no:cacheprovider"],
+                                env=env, capture_output=True, text=True, cwd=ROOT)
+    for run in (listing, collection):
+        assert run.returncode != 0
+        lines = [line for line in (run.stdout + run.stderr).splitlines()
+                 if "the code does not compile" in line]
+        assert len(lines) == 1, run.stdout + run.stderr
+        assert "sample.py: FAMILIES[0], operation 'assign' on namespace" in lines[0]
 
 
 def test_a_mutation_set_is_written_once_and_applied_by_each_family():
@@ -117,6 +179,7 @@ def test_a_mutation_set_is_written_once_and_applied_by_each_family():
 
 
 def test_a_duplicate_id_names_both_files(tmp_path):
+    """The fixture of the unique-ids rule."""
     write_case(tmp_path, [GOOD], "first.py")
     write_case(tmp_path, [GOOD], "second.py")
     with pytest.raises(catalogue.CaseError) as raised:
@@ -127,11 +190,11 @@ def test_a_duplicate_id_names_both_files(tmp_path):
 
 
 def test_a_module_without_families_or_with_code_is_refused(tmp_path):
-    (tmp_path / "code.py").write_text("FAMILIES = [make_cases()]\n")
+    (tmp_path / "code.py").write_text("PATTERN = 'race'\nFAMILIES = [make_cases()]\n")
     with pytest.raises(catalogue.CaseError, match="must be a plain literal"):
         catalogue.load(str(tmp_path))
     (tmp_path / "code.py").write_text("CASES = []\n")
-    with pytest.raises(catalogue.CaseError, match="no FAMILIES"):
+    with pytest.raises(catalogue.CaseError, match="no PATTERN or FAMILIES"):
         catalogue.load(str(tmp_path))
     (tmp_path / "code.py").write_text(textwrap.dedent("FAMILIES = [\n"))
     with pytest.raises(catalogue.CaseError, match="cannot be read as Python"):
@@ -154,12 +217,3 @@ def test_a_race_runs_two_children_beside_a_barrier_and_its_model_runs_the_code_t
     assert error is None and repr(intended["ns"]) == "Namespace(x=2)"
     under_lock = next(c for c in CASES if c.id == "race.namespace.under-lock")
     assert "with lock: ns.x = ns.x + 1" in under_lock.description
-
-
-def test_one_child_cases_keep_their_content_hash_when_children_exist():
-    """Adding the field must not mark every earlier shard stale."""
-    case = next(c for c in CASES if c.id == "direct-assign.namespace.assign")
-    assert case.content_hash() == "dbbde7caf4b013ad"  # as published before the field existed
-    copy = catalogue.Case(**{name: getattr(case, name) for name in catalogue.Case.__slots__})
-    copy.children = 2
-    assert copy.content_hash() != case.content_hash()

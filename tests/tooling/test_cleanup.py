@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mpconform import shard
+from mpconform import shard_writer
 from mpconform.harness.client import Runner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,7 +51,7 @@ def default_sigint():
 def start_run(tmp_path, marker):
     results = tmp_path / "results"
     results.mkdir()
-    existing = results / (shard.shard_name() + ".json")
+    existing = results / (shard_writer.shard_name() + ".json")
     existing.write_text('{"kept": true}\n')
     env = dict(os.environ, MPCONFORM_CLEANUP_MARKER=marker)
     run = subprocess.Popen(

@@ -2,7 +2,8 @@
 
 import pytest
 
-from mpconform.expectations import ExpectationError, Target, parse_version, resolve
+from mpconform.expectations import Target, resolve
+from mpconform.identity import Identity, VersionError, parse_version
 
 QUEUE_IN_DICT = [
     {"outcome": "raised:RemoteError"},
@@ -28,12 +29,24 @@ def test_resolve(implementation, version, method, outcome):
 def test_versions_compare_by_number():
     assert parse_version("3.10") > parse_version("3.9.18")
     assert parse_version("3.9") == (3, 9, 0)
-    with pytest.raises(ExpectationError, match="does not parse"):
-        parse_version("3.9rc1")
+    assert parse_version("3.15.0a1") == parse_version("3.13.0+")[:1] + (15, 0)
+    with pytest.raises(VersionError, match="does not parse"):
+        parse_version("3.x")
 
 
-def test_the_free_threaded_build_is_a_filter():
-    entries = [{"outcome": "propagated"},
-               {"build": "free-threaded", "outcome": "lost", "ref": "made up, for the test"}]
-    assert resolve(entries, Target("cpython", (3, 13, 0), "fork", "free-threaded"))["outcome"] == "lost"
-    assert resolve(entries, Target("cpython", (3, 13, 0), "fork"))["outcome"] == "propagated"
+@pytest.mark.parametrize("identity, label, description", [
+    (Identity("cpython", "3.8.18"), "3.8", "CPython 3.8.18"),
+    (Identity("cpython", "3.13.5", free_threaded=True), "3.13t", "CPython 3.13.5 free-threaded"),
+    (Identity("pypy", "3.9.16"), "pypy3.9", "PyPy 3.9.16"),
+    (Identity.from_manifest({"implementation": "cpython", "version": "3.15.0a1", "build": "default"}),
+     "3.15", "CPython 3.15.0a1"),
+    (Identity.from_facts({"implementation": "cpython", "version": "3.13.0", "free_threaded": True}),
+     "3.13t", "CPython 3.13.0 free-threaded"),
+])
+def test_one_identity_names_an_interpreter_from_a_probe_or_a_manifest(identity, label, description):
+    assert (identity.label, identity.description) == (label, description)
+
+
+def test_the_running_interpreter_knows_itself():
+    import platform
+    assert Identity.current().version_text == platform.python_version()

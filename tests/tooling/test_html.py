@@ -15,7 +15,7 @@ except ImportError:
     sync_playwright = None
 
 from mpconform import catalogue
-from mpconform.host import merge, render_html, shards
+from mpconform.host import merge, render_html, shard_reader
 from tests.tooling.shards_for_tests import make_shard, write_shards
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -48,10 +48,10 @@ def page_file(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     cases_dir = folder / "cases"
     shutil.copytree(catalogue.default_directory(), cases_dir)
-    hostile = {"pattern": "direct-assign", "summary": HOSTILE, "references": ["gh-1"],
+    hostile = {"summary": HOSTILE, "references": ["gh-1"],
                "slot_value": 1, "expect": [{"outcome": "propagated"}],
                "operations": {"hostile": {"code": "{slot} = 2", "containers": ["list"]}}}
-    (cases_dir / "zz_hostile.py").write_text("FAMILIES = %r\n" % ([hostile],))
+    (cases_dir / "zz_hostile.py").write_text("PATTERN = 'direct-assign'\nFAMILIES = %r\n" % ([hostile],))
     cases = catalogue.load(str(cases_dir))
 
     def spawn_differs(case, method):
@@ -61,7 +61,7 @@ def page_file(tmp_path_factory):
 
     results = write_shards(folder / "results", make_shard("3.8.18", cases=cases, outcome=spawn_differs),
                            make_shard("3.12.1", cases=cases))
-    matrix = merge.build(shards.load_folder(results), cases)
+    matrix = merge.build(shard_reader.load_folder(results), cases)
     path = folder / "index.html"
     path.write_text(render_html.render(matrix, cases))
     return path

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from packaging.version import Version
 
 from mpconform.host import interpreters
 from mpconform.host.interpreters import Interpreter, Wanted
+from mpconform.identity import Identity
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="fake interpreters are shell scripts")
 
@@ -73,20 +73,20 @@ def test_free_threaded_and_pypy_get_their_own_labels(isolated):
 
 
 def interpreter(version, source="pyenv", implementation="cpython", free_threaded=False):
-    return Interpreter("/x/" + version + source, implementation, Version(version), free_threaded, source)
+    return Interpreter("/x/" + version + source, Identity(implementation, version, free_threaded), source)
 
 
 def test_the_newest_patch_wins_unless_one_was_given_explicitly():
     chosen = interpreters.choose([interpreter("3.8.10"), interpreter("3.8.18")])
-    assert str(chosen["3.8"].version) == "3.8.18"
+    assert chosen["3.8"].version == (3, 8, 18)
     chosen = interpreters.choose([interpreter("3.8.18"), interpreter("3.8.10", "MPCONFORM_PYTHONS")])
-    assert str(chosen["3.8"].version) == "3.8.10"
+    assert chosen["3.8"].version == (3, 8, 10)
 
 
 def test_the_plan_lists_every_wanted_column_and_any_extra_interpreter():
     found = [interpreter("3.8.18"), interpreter("3.16.0"), interpreter("3.9.16", implementation="pypy")]
     plan = {label: (found_one, wanted) for label, found_one, wanted in interpreters.plan(found)}
-    assert plan["3.8"][0].version == Version("3.8.18")
+    assert plan["3.8"][0].version == (3, 8, 18)
     assert plan["3.6"] == (None, Wanted("3.6", True))
     assert plan["3.14"] == (None, Wanted("3.14", False))
     assert plan["pypy3.9"][1] == Wanted("pypy3", True)

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from mpconform import shard as shard_writer
-from mpconform.host import merge, shards
+from mpconform import shard_writer
+from mpconform.host import merge, shard_reader
 from tests.tooling.conftest import cell
 from tests.tooling.shards_for_tests import CASES, make_shard
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Alternates between lost and propagated from one run to the next: a counter file, kept by the
 # real operation only (the plain-Python model runs under another __name__ and always sets 5).
 FLAKY = {
-    "pattern": "direct-assign", "summary": "`{code}`", "references": ["made up, for the test"],
+    "summary": "`{code}`", "references": ["made up, for the test"],
     "slot_value": 1, "expect": [{"outcome": "propagated"}],
     "operations": {"alternating": {"containers": ["list"], "code": (
         "import os\n"
@@ -39,7 +39,7 @@ FLAKY = {
 def run_conformance(tmp_path, *arguments):
     cases = tmp_path / "cases"
     cases.mkdir()
-    (cases / "flaky.py").write_text("FAMILIES = %r\n" % ([FLAKY],))
+    (cases / "flaky.py").write_text("PATTERN = 'direct-assign'\nFAMILIES = %r\n" % ([FLAKY],))
     env = dict(os.environ, MPCONFORM_CASES=str(cases), MPCONFORM_TEST_COUNTER=str(tmp_path / "counter"))
     return subprocess.run(
         [sys.executable, "-m", "pytest", "tests/conformance/test_cells.py", "-p", "no:cacheprovider",
@@ -145,9 +145,9 @@ def test_a_corrupted_shard_is_either_usable_or_one_clear_error(tmp_path, text):
     path = tmp_path / "cpython-3.8.18-linux-x86_64.json"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     try:
-        loaded = shards.load(path)
+        loaded = shard_reader.load(path)
         matrix = merge.build([(path, loaded)], CASES)
-    except shards.ShardError as error:
+    except shard_reader.ShardError as error:
         assert str(error).startswith(str(path))
         return
     merge.validate(matrix)

@@ -9,6 +9,7 @@ from multiprocessing.managers import SyncManager
 
 import pytest
 
+from mpconform import vocabulary
 from mpconform.harness import values
 
 ACQUIRED_ELSEWHERE = "import threading\nt = threading.Thread(target=it.acquire)\nt.start()\nt.join()"
@@ -36,7 +37,7 @@ KINDS = {
 
 
 def test_every_kind_is_covered_here():
-    assert set(KINDS) == set(values.MANAGED_KINDS)
+    assert set(KINDS) == set(vocabulary.MANAGED_KINDS)
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +52,13 @@ def test_the_model_reads_back_as_the_proxy_before_and_after_a_change(manager, ki
         pytest.skip("SyncManager.set() arrived in 3.14 (gh-129948)")
     spec, code = KINDS[kind]
     proxy, model = values.build({kind: spec}, manager), values.build({kind: spec})
-    assert values.materialize(proxy) == values.materialize(model)
-    before = values.materialize(model)
+    assert values.read(proxy) == values.read(model)
+    before = values.read(model)
     for it in (proxy, model):
         exec(code, {"it": it})
-    assert values.materialize(proxy) == values.materialize(model)
+    assert values.read(proxy) == values.read(model)
     if kind != "manager.SyncManager":
-        assert values.materialize(model) != before, "the change must show"
+        assert values.read(model) != before, "the change must show"
 
 
 def test_a_reentrant_lock_cannot_start_acquired():

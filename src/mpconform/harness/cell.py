@@ -12,13 +12,14 @@ from multiprocessing.connection import wait
 
 from mpconform import outcomes
 from mpconform.harness import child, values
+from mpconform.vocabulary import DEFAULT_TRANSPORT, WORKER_TRANSPORTS
 
 
 class Aborted(Exception):
     """The runner was told to stop (its controlling process went away) in the middle of a cell."""
 
 
-class ManagerPool(object):
+class ManagerPool:
     """One manager per start method, reused across cells and replaced when it dies."""
 
     def __init__(self):
@@ -64,19 +65,17 @@ def stop(process, grace=2.0):
         process.join(grace)
 
 
+def _raised(record, side, error):
+    """``record`` as raised on ``side``; ``error`` is an exception or its description."""
+    description = error if isinstance(error, dict) else child.describe_exception(error)
+    return outcomes.raised_record(side, description, into=record)
+
+
 def _signal_name(number):
     try:
         return signal.Signals(number).name
     except ValueError:
         return "signal %d" % number
-
-
-def _raised(record, side, error):
-    description = error if isinstance(error, dict) else child.describe_exception(error)
-    record["outcome"] = outcomes.raised(description["type"])
-    record["side"] = side
-    record["values"]["exception"] = description
-    return record
 
 
 def run(request, managers, abort=None):
@@ -86,7 +85,7 @@ def run(request, managers, abort=None):
     ``fileno()`` that becomes readable when the runner must stop (POSIX only).
     """
     start_method = request["start_method"]
-    record = {"outcome": None, "side": None, "values": {}}
+    record = outcomes.record()
     started = time.time()
     try:
         if start_method not in multiprocessing.get_all_start_methods():
@@ -100,17 +99,17 @@ def run(request, managers, abort=None):
 
 def _run(request, managers, abort, record):
     start_method = request["start_method"]
-    shown = record["values"]
+    seen = record["values"]
     try:
         manager = managers.get(start_method)
-        names = dict((name, values.build(spec, manager)) for name, spec in request["setup"].items())
-        before = values.snapshot(names)
+        names = {name: values.build(spec, manager) for name, spec in request["setup"].items()}
+        before = values.read_state(names)
     except Exception as error:
         return _raised(record, "setup", error)
-    shown["before"] = values.show(before)
+    seen["before"] = values.state_text(before)
 
     context = multiprocessing.get_context(start_method)
-    transport = request.get("transport", "process-args")
+    transport = request.get("transport", DEFAULT_TRANSPORT)
     if transport == "executor" and sys.version_info < (3, 7):
         record["outcome"] = outcomes.skipped(
             "ProcessPoolExecutor takes no mp_context before Python 3.7 (bpo-31540), so it "
@@ -128,7 +127,7 @@ def _run(request, managers, abort, record):
     except Exception as error:
         return _raised(record, "parent", error)
     if exitcode is not None:
-        shown["exitcode"] = exitcode
+        seen["exitcode"] = exitcode
     if report is None:
         record["side"] = "child"
         if hung:
@@ -136,21 +135,21 @@ def _run(request, managers, abort, record):
             return record
         record["outcome"] = outcomes.CRASHED
         if crash:
-            shown["crash"] = crash
+            seen["crash"] = crash
         if exitcode is not None and exitcode < 0:
-            shown["signal"] = _signal_name(-exitcode)
+            seen["signal"] = _signal_name(-exitcode)
         return record
 
     intended = report["intended"]
     if intended is not None:
-        shown["intended"] = values.show(intended)
+        seen["intended"] = values.state_text(intended)
     for key in ("intended_error", "child_before", "child_before_error", "child_after",
                 "child_after_error"):
         if report.get(key) is not None:
-            shown[key] = report[key]
+            seen[key] = report[key]
     try:
-        after = values.snapshot(names)
-        shown["parent_after"] = values.show(after)
+        after = values.read_state(names)
+        seen["parent_after"] = values.state_text(after)
     except Exception as error:
         if report.get("exception"):
             return _raised(record, "child", report["exception"])
@@ -159,13 +158,6 @@ def _run(request, managers, abort, record):
         return _raised(record, "child", report["exception"])
     record["outcome"] = outcomes.compare_state(before, intended, after)
     return record
-
-
-# How the proxies reach the child: as Process arguments (inherited under fork, pickled under
-# spawn and forkserver), through a manager Queue, or as the task of a Pool or an executor.
-PROCESS_TRANSPORTS = ("process-args", "manager-queue")
-WORKER_TRANSPORTS = ("pool-apply", "pool-map", "executor")
-TRANSPORTS = PROCESS_TRANSPORTS + WORKER_TRANSPORTS
 
 
 def _via_process(transport, context, manager, names, request, abort):

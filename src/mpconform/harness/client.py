@@ -7,17 +7,13 @@ answering, when pytest finishes, and when pytest is interrupted.
 
 import ast
 import os
+import queue
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-
-try:
-    import queue
-except ImportError:  # pragma: no cover
-    import Queue as queue
 
 import mpconform
 from mpconform import outcomes
@@ -33,7 +29,7 @@ def _package_root():
     return os.path.dirname(os.path.dirname(os.path.abspath(mpconform.__file__)))
 
 
-class Runner(object):
+class Runner:
     """One runner process; ``run`` sends it a request and returns the record."""
 
     def __init__(self, python=None):
@@ -82,23 +78,22 @@ class Runner(object):
         log_start = self._log_size()
         wall_start = time.time()
         line = None
-        answered = False
+        timed_out = False
         try:
             self.process.stdin.write((repr(request) + "\n").encode("utf-8"))
             self.process.stdin.flush()
+            # None: the runner closed its output, it is gone.
             line = self._replies.get(timeout=request["timeout"] + RUNNER_GRACE)
-            answered = True
         except queue.Empty:
-            pass
+            timed_out = True
         except (OSError, ValueError):
-            answered = True  # the runner is gone: it crashed
+            pass  # its input is closed: the runner is gone
         if line is not None:
             record = ast.literal_eval(line.decode("utf-8"))
-        elif answered:
-            record = {"outcome": outcomes.CRASHED, "side": "runner",
-                      "values": {"exitcode": self.process.wait()}}
+        elif timed_out:
+            record = outcomes.record(outcomes.HUNG, "runner")
         else:
-            record = {"outcome": outcomes.HUNG, "side": "runner", "values": {}}
+            record = outcomes.record(outcomes.CRASHED, "runner", exitcode=self.process.wait())
         record.setdefault("duration", round(time.time() - wall_start, 4))
         output = self._log_since(log_start)
         if output:

@@ -17,9 +17,9 @@ import os
 import signal
 import sys
 import threading
-import traceback
 
-from mpconform.harness import cell
+from mpconform import outcomes
+from mpconform.harness import cell, child
 
 
 def _stop_on_sigterm(signum, frame):
@@ -37,21 +37,16 @@ def serve(requests, replies, abort=None):
             request = ast.literal_eval(line.decode("utf-8") if isinstance(line, bytes) else line)
             threads = threading.active_count()
             if threads != 1:
-                record = {"outcome": "raised:RunnerError", "side": "runner", "duration": 0.0,
-                          "values": {"exception": {"type": "RunnerError", "module": __name__,
-                                                   "message": "runner has %d threads" % threads}}}
+                record = outcomes.raised_record("runner", {
+                    "type": "RunnerError", "module": __name__,
+                    "message": "runner has %d threads" % threads})
             else:
                 try:
                     record = cell.run(request, managers, abort)
                 except cell.Aborted:
                     return
                 except Exception as error:
-                    record = {"outcome": "raised:" + type(error).__name__, "side": "runner",
-                              "duration": 0.0,
-                              "values": {"exception": {"type": type(error).__name__,
-                                                       "module": type(error).__module__,
-                                                       "message": str(error),
-                                                       "traceback": traceback.format_exc()}}}
+                    record = outcomes.raised_record("runner", child.describe_exception(error))
             # Something a cell started did not stop (a wedged executor's thread): say so, and
             # stop; the client starts a fresh runner rather than let this one fork beside it.
             restart = threading.active_count() != 1

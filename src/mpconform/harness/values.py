@@ -6,11 +6,8 @@ becomes proxies; as a model (``manager=None``) it becomes plain Python, on which
 code shows the state the user intended.
 """
 
-MANAGED_KINDS = ("manager.list", "manager.dict", "manager.Namespace", "manager.Value",
-                 "manager.Array", "manager.Queue", "manager.JoinableQueue", "manager.Event",
-                 "manager.Lock", "manager.RLock", "manager.Condition", "manager.Semaphore",
-                 "manager.BoundedSemaphore", "manager.Barrier", "manager.set",
-                 "manager.SyncManager")
+from mpconform.vocabulary import MANAGED_KINDS
+
 # Kinds whose spec is the one argument of their constructor: Semaphore(1), Barrier(2).
 _COUNTED = ("manager.Semaphore", "manager.BoundedSemaphore", "manager.Barrier")
 # Kinds whose spec says whether they start acquired: {"manager.Lock": True}.
@@ -21,18 +18,18 @@ class SpecError(ValueError):
     """A setup spec the harness does not know how to build."""
 
 
-class ModelNamespace(object):
+class ModelNamespace:
     """Plain stand-in for a manager Namespace: a bag of attributes."""
 
 
-class ModelValue(object):
+class ModelValue:
     """Plain stand-in for a manager Value: one ``value`` attribute."""
 
     def __init__(self, typecode, value):
         self.value = value
 
 
-class ModelQueue(object):
+class ModelQueue:
     """Plain stand-in for a manager Queue: what was put, in order."""
 
     def __init__(self, items):
@@ -56,7 +53,7 @@ class ModelJoinableQueue(ModelQueue):
         pass
 
 
-class ModelEvent(object):
+class ModelEvent:
     def __init__(self, flag):
         self.flag = bool(flag)
 
@@ -70,7 +67,7 @@ class ModelEvent(object):
         return self.flag
 
 
-class ModelLock(object):
+class ModelLock:
     """Plain stand-in for a manager Lock, RLock or Condition, in one thread of control.
 
     Where the real one would block (acquiring a held Lock), the model returns False: the model
@@ -120,7 +117,7 @@ class ModelLock(object):
         self._require_held("notify")
 
 
-class ModelSemaphore(object):
+class ModelSemaphore:
     def __init__(self, value, bounded=False):
         self.value = value
         self.bound = value if bounded else None
@@ -143,7 +140,7 @@ class ModelSemaphore(object):
         self.release()
 
 
-class ModelBarrier(object):
+class ModelBarrier:
     """A Barrier whose parties arrive one after another: wait() never blocks."""
 
     def __init__(self, parties):
@@ -164,7 +161,7 @@ class ModelBarrier(object):
         self.broken = False
 
 
-class ModelManager(object):
+class ModelManager:
     """Plain stand-in for a SyncManager: what it makes is the plain object a proxy stands for."""
 
     def list(self, sequence=()):
@@ -218,7 +215,7 @@ class ModelManager(object):
         pass
 
 
-class Shown(object):
+class Reading:
     """A managed object read back as ``Kind(state)``: Value(5), Queue(size=1), Event(set=True)."""
 
     def __init__(self, kind, state):
@@ -226,16 +223,13 @@ class Shown(object):
         self.state = state
 
     def __eq__(self, other):
-        return isinstance(other, Shown) and (self.kind, self.state) == (other.kind, other.state)
-
-    def __ne__(self, other):
-        return not self == other
+        return isinstance(other, Reading) and (self.kind, self.state) == (other.kind, other.state)
 
     def __repr__(self):
         return "%s(%s)" % (self.kind, self.state)
 
 
-class NamespaceView(object):
+class NamespaceView:
     """The attributes of a Namespace, compared by value, shown as Namespace(...) shows them."""
 
     def __init__(self, attributes):
@@ -243,9 +237,6 @@ class NamespaceView(object):
 
     def __eq__(self, other):
         return isinstance(other, NamespaceView) and self.attributes == other.attributes
-
-    def __ne__(self, other):
-        return not self == other
 
     def __repr__(self):
         items = sorted(self.attributes.items())
@@ -274,7 +265,7 @@ def _build(spec, maker):
         if isinstance(spec, list):
             return [_build(item, maker) for item in spec]
         if isinstance(spec, dict):
-            return dict((key, _build(value, maker)) for key, value in spec.items())
+            return {key: _build(value, maker) for key, value in spec.items()}
         return spec
     value = spec[kind]
     if kind == "manager.SyncManager":
@@ -286,9 +277,9 @@ def _build(spec, maker):
     if kind == "manager.list":
         return make([_build(item, maker) for item in value])
     if kind == "manager.dict":
-        return make(dict((key, _build(item, maker)) for key, item in value.items()))
+        return make({key: _build(item, maker) for key, item in value.items()})
     if kind == "manager.set":
-        return make(set(_build(item, maker) for item in value))
+        return make({_build(item, maker) for item in value})
     if kind in ("manager.Value", "manager.Array"):
         typecode, content = value
         return make(typecode, content)
@@ -333,10 +324,10 @@ def _semaphore_value(semaphore, most=1000):
 
 
 def _barrier(barrier):
-    return Shown("Barrier", "parties=%d, broken=%s" % (barrier.parties, barrier.broken))
+    return Reading("Barrier", "parties=%d, broken=%s" % (barrier.parties, barrier.broken))
 
 
-def materialize(value):
+def read(value):
     """Plain, comparable values for ``value``, reading through proxies at any depth."""
     from multiprocessing.managers import BaseManager, BaseProxy, Namespace
 
@@ -344,55 +335,55 @@ def materialize(value):
         typeid = value._token.typeid
         # Queues, events and locks cannot be copied out, only asked about.
         if typeid in ("Queue", "JoinableQueue"):
-            return Shown(typeid, "size=%d" % value.qsize())
+            return Reading(typeid, "size=%d" % value.qsize())
         if typeid == "Event":
-            return Shown("Event", "set=%s" % value.is_set())
+            return Reading("Event", "set=%s" % value.is_set())
         if typeid in ("Lock", "RLock", "Condition"):
-            return Shown(typeid, "locked=%s" % _held(value))
+            return Reading(typeid, "locked=%s" % _held(value))
         if typeid in ("Semaphore", "BoundedSemaphore"):
-            return Shown(typeid, "value=%d" % _semaphore_value(value))
+            return Reading(typeid, "value=%d" % _semaphore_value(value))
         if typeid == "Barrier":
             return _barrier(value)
         value = value._getvalue()
         if typeid == "Value":
-            return Shown("Value", repr(materialize(value.get())))
+            return Reading("Value", repr(read(value.get())))
         if typeid == "Array":
-            return [materialize(item) for item in value]
+            return [read(item) for item in value]
     if isinstance(value, ModelJoinableQueue):
-        return Shown("JoinableQueue", "size=%d" % value.qsize())
+        return Reading("JoinableQueue", "size=%d" % value.qsize())
     if isinstance(value, ModelQueue):
-        return Shown("Queue", "size=%d" % value.qsize())
+        return Reading("Queue", "size=%d" % value.qsize())
     if isinstance(value, ModelEvent):
-        return Shown("Event", "set=%s" % value.is_set())
+        return Reading("Event", "set=%s" % value.is_set())
     if isinstance(value, ModelLock):
-        return Shown(value.kind, "locked=%s" % value.locked())
+        return Reading(value.kind, "locked=%s" % value.locked())
     if isinstance(value, ModelSemaphore):
-        return Shown("BoundedSemaphore" if value.bound is not None else "Semaphore",
+        return Reading("BoundedSemaphore" if value.bound is not None else "Semaphore",
                      "value=%d" % value.value)
     if isinstance(value, ModelBarrier):
         return _barrier(value)
     if isinstance(value, (BaseManager, ModelManager)):
-        return Shown("SyncManager", "")
+        return Reading("SyncManager", "")
     if isinstance(value, ModelValue):
-        return Shown("Value", repr(materialize(value.value)))
+        return Reading("Value", repr(read(value.value)))
     if isinstance(value, (Namespace, ModelNamespace)):
-        return NamespaceView(dict((k, materialize(v)) for k, v in vars(value).items()))
+        return NamespaceView({k: read(v) for k, v in vars(value).items()})
     if isinstance(value, list):
-        return [materialize(item) for item in value]
+        return [read(item) for item in value]
     if isinstance(value, tuple):
-        return tuple(materialize(item) for item in value)
+        return tuple(read(item) for item in value)
     if isinstance(value, dict):
-        return dict((key, materialize(item)) for key, item in value.items())
+        return {key: read(item) for key, item in value.items()}
     if isinstance(value, (set, frozenset)):
-        return set(materialize(item) for item in value)
+        return {read(item) for item in value}
     return value
 
 
-def snapshot(names):
-    """``{name: materialized value}`` for a case's top-level names."""
-    return dict((name, materialize(value)) for name, value in sorted(names.items()))
+def read_state(names):
+    """``{name: readd value}`` for a case's top-level names."""
+    return {name: read(value) for name, value in sorted(names.items())}
 
 
-def show(state):
-    """The text a record keeps for a snapshot: ``ns=Namespace(x=2)``, one name per line."""
+def state_text(state):
+    """The text a record keeps for a state: ``ns=Namespace(x=2)``, one name per line."""
     return "\n".join("%s=%r" % (name, value) for name, value in sorted(state.items()))

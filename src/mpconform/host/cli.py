@@ -9,16 +9,17 @@ import sys
 from pathlib import Path
 
 from mpconform import catalogue
-from mpconform.shard import START_METHODS, write_atomically
+from mpconform.shard_writer import write_atomically
+from mpconform.vocabulary import START_METHODS
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    from mpconform.host import merge, render_csv, render_html, render_markdown, shards
+    from mpconform.host import merge, render_csv, render_html, render_markdown, shard_reader
 
     cases = catalogue.load()
-    matrix = merge.build(shards.load_folder(arguments.results), cases)
+    matrix = merge.build(shard_reader.load_folder(arguments.results), cases)
     merge.validate(matrix)
     out = arguments.out
     outputs = {
@@ -73,7 +74,8 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     report = commands.add_parser("report", help="merge reports/results/*.json into the matrix and its renderings")
     report.add_argument("--results", type=Path, default=ROOT / "reports" / "results", help="folder of shards")
-    report.add_argument("--out", type=Path, default=ROOT / "reports", help="folder for matrix.json, .md, .csv, gotchas.md, index.html")
+    report.add_argument("--out", type=Path, default=ROOT / "reports",
+                        help="folder for matrix.json, .md, .csv, gotchas.md, index.html")
     report.set_defaults(run=_report)
     compare = commands.add_parser("diff", help="cells added, removed and changed between two matrix.json files")
     compare.add_argument("old", type=Path)
@@ -96,7 +98,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from mpconform.catalogue import CaseError
     from mpconform.host.diff import DiffError
-    from mpconform.host.shards import ShardError
+    from mpconform.host.shard_reader import ShardError
 
     arguments = parser().parse_args(argv)
     try:

@@ -35,7 +35,8 @@ class Change:
             return f"added    {where}: {self.new} ({self.new_version})"
         if self.new is None:
             return f"removed  {where}: was {self.old} ({self.old_version})"
-        versions = self.old_version if self.old_version == self.new_version else f"{self.old_version} → {self.new_version}"
+        versions = (self.old_version if self.old_version == self.new_version
+                    else f"{self.old_version} → {self.new_version}")
         return f"changed  {where}: {self.old} → {self.new} ({versions})"
 
 

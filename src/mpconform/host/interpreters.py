@@ -19,40 +19,32 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.version import Version
+from mpconform.identity import PROBE, Identity, VersionError
 
-_PROBE = (
-    "import json, sys, sysconfig; print(json.dumps({"
-    "'implementation': sys.implementation.name, "
-    "'version': '%d.%d.%d' % sys.version_info[:3], "
-    "'free_threaded': bool(sysconfig.get_config_var('Py_GIL_DISABLED')), "
-    "'executable': sys.executable}))"
-)
 _NAMES = re.compile(r"^(python(3(\.\d+)?t?)?|pypy3(\.\d+)?)(\.exe)?$")
 PROBE_TIMEOUT = 20
 
 
 @dataclass(frozen=True)
 class Interpreter:
+    """An interpreter found on this machine: where it is, what it is, how it was found."""
+
     executable: str
-    implementation: str
-    version: Version
-    free_threaded: bool
+    identity: Identity
     source: str
 
     @property
     def label(self) -> str:
         """The session suffix: ``3.8``, ``3.13t``, ``pypy3.9``."""
-        minor = f"{self.version.major}.{self.version.minor}"
-        if self.implementation == "pypy":
-            return f"pypy{minor}"
-        return minor + ("t" if self.free_threaded else "")
+        return self.identity.label
 
     @property
     def description(self) -> str:
-        name = {"cpython": "CPython", "pypy": "PyPy"}.get(self.implementation, self.implementation)
-        build = " free-threaded" if self.free_threaded else ""
-        return f"{name} {self.version}{build}"
+        return self.identity.description
+
+    @property
+    def version(self) -> tuple[int, int, int]:
+        return self.identity.version
 
 
 @dataclass(frozen=True)
@@ -62,10 +54,11 @@ class Wanted:
     label: str  # "3.8", "3.13t", or "pypy3" for any PyPy 3
     required: bool
 
-    def matches(self, interpreter: Interpreter) -> bool:
+    def matches(self, identity: Identity) -> bool:
+        """Whether an interpreter (found here, or named by a shard) fills this column."""
         if self.label == "pypy3":
-            return interpreter.implementation == "pypy" and interpreter.version.major == 3
-        return interpreter.implementation == "cpython" and interpreter.label == self.label
+            return identity.implementation == "pypy" and identity.version[0] == 3
+        return identity.implementation == "cpython" and identity.label == self.label
 
     @property
     def description(self) -> str:
@@ -178,7 +171,7 @@ def probe(executable: Path, source: str, cache: dict | None = None) -> Interpret
     facts = cache.get(key) if cache is not None else None
     if facts is None:
         try:
-            result = subprocess.run([str(executable), "-c", _PROBE], capture_output=True,
+            result = subprocess.run([str(executable), "-c", PROBE], capture_output=True,
                                     text=True, timeout=PROBE_TIMEOUT, stdin=subprocess.DEVNULL)
             facts = json.loads(result.stdout) if result.returncode == 0 else False
         except (OSError, subprocess.SubprocessError, ValueError):
@@ -187,8 +180,11 @@ def probe(executable: Path, source: str, cache: dict | None = None) -> Interpret
             cache[key] = facts
     if not facts:
         return None
-    return Interpreter(facts["executable"] or str(executable), facts["implementation"],
-                       Version(facts["version"]), facts["free_threaded"], source)
+    try:
+        identity = Identity.from_facts(facts)
+    except (KeyError, VersionError):
+        return None  # not an interpreter we know how to name
+    return Interpreter(facts["executable"] or str(executable), identity, source)
 
 
 def discover(cache_file: Path | None = None) -> list[Interpreter]:
@@ -205,7 +201,7 @@ def discover(cache_file: Path | None = None) -> list[Interpreter]:
     _write_cache(cache_file, cache)
     distinct: dict[str, Interpreter] = {}
     for found in probed:
-        if found is not None and found.version.major == 3:
+        if found is not None and found.version[0] == 3:
             distinct.setdefault(os.path.realpath(found.executable), found)
     return list(distinct.values())
 
@@ -242,7 +238,7 @@ def choose(interpreters: list[Interpreter]) -> dict[str, Interpreter]:
     return chosen
 
 
-def _rank(interpreter: Interpreter) -> tuple[bool, Version]:
+def _rank(interpreter: Interpreter) -> tuple[bool, tuple[int, int, int]]:
     return (interpreter.source == "MPCONFORM_PYTHONS", interpreter.version)
 
 
@@ -258,14 +254,14 @@ def plan(
     sessions: list[tuple[str, Interpreter | None, Wanted | None]] = []
     used = set()
     for wanted in WANTED:
-        matching = sorted((i for i in chosen.values() if wanted.matches(i)), key=lambda i: i.version)
+        matching = sorted((i for i in chosen.values() if wanted.matches(i.identity)), key=lambda i: i.version)
         if not matching:
             sessions.append((wanted.label, None, wanted))
         for interpreter in matching:
             sessions.append((interpreter.label, interpreter, wanted))
             used.add(interpreter.label)
     for label, interpreter in sorted(chosen.items()):
-        if label not in used and interpreter.version >= Version("3.6"):
+        if label not in used and interpreter.version >= (3, 6):
             sessions.append((label, interpreter, None))
     return sessions
 

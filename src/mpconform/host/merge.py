@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from packaging.version import Version
-
 from mpconform import catalogue, outcomes
-from mpconform.host import interpreters, shards
-from mpconform.shard import START_METHODS
+from mpconform.host import interpreters, shard_reader
+from mpconform.identity import Identity, parse_version
+from mpconform.vocabulary import OUTCOMES, PATTERNS, START_METHODS
 
 MATRIX_SCHEMA_VERSION = 1
 # The platforms the scheduled CI matrix covers; one with no shard shows as NOT RUN.
@@ -29,24 +28,16 @@ def platform_title(platform: str) -> str:
     return f"{PLATFORM_NAMES.get(system, system)} {machine}".strip()
 
 
-def parse_version(text: str) -> Version:
-    """``3.13.0``, ``3.15.0a1``, and ``3.13.0+`` (what a build from a source checkout says)."""
-    return Version(text.rstrip("+"))
-
-
-def column_label(manifest: dict) -> str:
-    version = parse_version(manifest["version"])
-    minor = f"{version.major}.{version.minor}"
-    if manifest["implementation"] == "pypy":
-        return f"pypy{minor}"
-    return minor + ("t" if manifest["build"] == "free-threaded" else "")
-
-
 def _column_order(column: dict) -> tuple:
-    implementation = column.get("implementation") or ("pypy" if column["label"].startswith("pypy") else "cpython")
-    label = column["label"].removeprefix("pypy").rstrip("t")
-    version = parse_version(column.get("version") or label)
-    return (column["platform"], implementation != "cpython", column["label"].endswith("t"), version)
+    """Platform, then CPython before others, default builds first, then by version."""
+    label = column["label"]
+    if column["status"] == "not-run":
+        digits = label.removeprefix("pypy").rstrip("t")
+        version = parse_version(digits if "." in digits else digits + ".0")
+        return (column["platform"], label.startswith("pypy"), label.endswith("t"), version)
+    identity = Identity.from_manifest(column)
+    return (column["platform"], identity.implementation != "cpython", identity.free_threaded,
+            identity.version)
 
 
 def _shard_column(path: Path, shard: dict, current: dict[str, str]) -> tuple[dict, set[str]]:
@@ -54,7 +45,7 @@ def _shard_column(path: Path, shard: dict, current: dict[str, str]) -> tuple[dic
     recorded = manifest["cases"]
     unknown = sorted({cell["id"] for cell in shard["cells"]} - set(current))
     if unknown:
-        raise shards.ShardError(
+        raise shard_reader.ShardError(
             f"{path}: records cases the catalogue does not have ({', '.join(unknown[:5])}"
             f"{', …' if len(unknown) > 5 else ''}): renamed or removed since it ran? Rerun that "
             f"interpreter's session, or remove the shard")
@@ -63,7 +54,7 @@ def _shard_column(path: Path, shard: dict, current: dict[str, str]) -> tuple[dic
     missing = sorted(set(current) - set(recorded))
     column = {
         "key": path.stem,
-        "label": column_label(manifest),
+        "label": Identity.from_manifest(manifest).label,
         "status": "stale" if changed or missing else "run",
         "implementation": manifest["implementation"],
         "version": manifest["version"],
@@ -100,18 +91,12 @@ def _not_run_columns(columns: list[dict]) -> list[dict]:
     for platform in platforms:
         here = [c for c in columns if c["platform"] == platform]
         for wanted in interpreters.WANTED:
-            if any(_fills(wanted, column) for column in here):
+            if any(wanted.matches(Identity.from_manifest(column)) for column in here):
                 continue
             added.append({"key": f"{wanted.label}-{platform}", "label": wanted.label, "status": "not-run",
                           "platform": platform, "required": wanted.required,
                           "description": wanted.description})
     return added
-
-
-def _fills(wanted: interpreters.Wanted, column: dict) -> bool:
-    if wanted.label == "pypy3":
-        return column["implementation"] == "pypy"
-    return column["implementation"] == "cpython" and column["label"] == wanted.label
 
 
 def fold(by_method: dict[str, str]) -> str:
@@ -175,16 +160,16 @@ def build(loaded: list[tuple[Path, dict]], cases: list[catalogue.Case] | None = 
         column, stale = _shard_column(path, shard, current)
         columns.append(column)
         for cell in shard["cells"]:
-            merged = {
+            placed = {
                 "case": cell["id"], "column": column["key"], "start_method": cell["start_method"],
                 "outcome": cell["outcome"], "expected": cell["expected"], "side": cell.get("side"),
                 "stale": cell["id"] in stale, "values": cell["values"],
                 "duration": cell.get("duration", 0.0),
             }
             if "repeat" in cell:
-                merged["repeat"] = cell["repeat"]
-                merged["flaky"] = len(cell["repeat"]["outcomes"]) > 1
-            cells.append(merged)
+                placed["repeat"] = cell["repeat"]
+                placed["flaky"] = len(cell["repeat"]["outcomes"]) > 1
+            cells.append(placed)
     run_columns = sorted(columns, key=_column_order)
     all_columns = sorted(run_columns + _not_run_columns(run_columns), key=_column_order)
 
@@ -201,7 +186,7 @@ def build(loaded: list[tuple[Path, dict]], cases: list[catalogue.Case] | None = 
             "id": case.id, "pattern": case.pattern, "container": case.container,
             "operation": case.operation, "description": case.description, "code": case.code,
             "setup": catalogue.canonical_repr(case.setup), "references": case.references,
-            "expect": case.expect, "source": Path(case.source).name,
+            "expect": case.expect, "source": Path(case.source).name, "family": case.family,
             "fix": case.fix,
             "changed_in": changed_in(run_columns, folded),
             "differs": len(distinct) > 1,
@@ -209,8 +194,8 @@ def build(loaded: list[tuple[Path, dict]], cases: list[catalogue.Case] | None = 
     cells.sort(key=lambda c: (c["case"], c["column"], START_METHODS.index(c["start_method"])))
     return {
         "schema": MATRIX_SCHEMA_VERSION,
-        "outcomes": list(outcomes.PLAIN_OUTCOMES) + ["raised:<Type>", "skipped:<reason>"],
-        "patterns": catalogue.PATTERNS,
+        "outcomes": dict(OUTCOMES),
+        "patterns": {name: pattern["meaning"] for name, pattern in PATTERNS.items()},
         "start_methods": list(START_METHODS),
         "shards": [path.name for path, _ in loaded],
         "columns": all_columns,
@@ -222,4 +207,4 @@ def build(loaded: list[tuple[Path, dict]], cases: list[catalogue.Case] | None = 
 def validate(matrix: dict) -> None:
     import jsonschema
 
-    jsonschema.Draft202012Validator(shards.schema("matrix.schema.json")).validate(matrix)
+    jsonschema.Draft202012Validator(shard_reader.schema("matrix.schema.json")).validate(matrix)

@@ -13,19 +13,21 @@ from markupsafe import Markup, escape
 
 from mpconform import catalogue
 from mpconform.host import gallery, repro, view
-from mpconform.shard import START_METHODS
+from mpconform.vocabulary import START_METHODS
 
 VIEWS = ("all",) + START_METHODS + ("default",)
+
+
 def codespans(text: str) -> Markup:
     """Escaped text whose `code spans` become <code> elements (their content escaped too)."""
     return Markup("".join(f"<code>{escape(part)}</code>" if is_code else str(escape(part))
                           for is_code, part in view.code_spans(text)))
 
 
-def _cell_views(cell: view.CellView) -> dict[str, dict[str, str]]:
-    """For each view of the start-method filter: the text and CSS class the cell shows."""
-    shown = {"all": {"text": cell.text(), "css": cell.css}}
-    shown.update((method, cell.under(method)) for method in START_METHODS + ("default",))
+def _entry_views(entry: view.TableEntry) -> dict[str, dict[str, str]]:
+    """For each view of the start-method filter: the text and CSS class the entry shows."""
+    shown = {"all": {"text": entry.text(), "css": entry.css}}
+    shown.update((method, entry.under(method)) for method in START_METHODS + ("default",))
     return shown
 
 
@@ -49,6 +51,6 @@ def render(matrix: dict, cases: list[catalogue.Case] | None = None) -> str:
     return template.render(
         platforms=view.platforms(matrix), legend=view.LEGEND, patterns=matrix["patterns"],
         containers=sorted({c["container"] for c in matrix["cases"]}), views=VIEWS,
-        cell_views=_cell_views, column_title=view.column_title, details=details,
+        entry_views=_entry_views, column_title=view.column_title, details=details,
         shards=matrix["shards"], gallery=gallery.sections(matrix),
     )

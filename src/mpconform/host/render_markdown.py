@@ -11,7 +11,6 @@ import html
 from mpconform.host import view
 
 
-
 def escape(text: str) -> str:
     """Text for a table cell: HTML-escaped, pipes and newlines neutralised."""
     return (html.escape(str(text), quote=False)
@@ -47,7 +46,9 @@ def render_gallery(matrix: dict) -> str:
         for trap in section.traps:
             case = trap.case
             happens = "; ".join(case["changed_in"]) or ", ".join(trap.observed)
-            lines.append(f"| {inline(case['description'])}<br><sub>{escape(case['id'])}</sub> | {escape(happens)} |")
+            fix = f"<br>**Fix:** {inline(trap.fix)}" if trap.fix else ""
+            label = f"{inline(case['description'])}<br><sub>{escape(case['id'])}</sub>"
+            lines.append(f"| {label} | {escape(happens)}{fix} |")
     return "\n".join(lines) + "\n"
 
 
@@ -73,7 +74,8 @@ def render(matrix: dict) -> str:
         for column in platform.columns:
             status = column["status"]
             if status == "stale":
-                status = f"stale: {len(column['stale_cases']) + len(column['missing_cases'])} cases changed since it ran"
+                changed = len(column["stale_cases"]) + len(column["missing_cases"])
+                status = f"stale: {changed} cases changed since it ran"
             status = "; ".join([status] + column.get("notes", []))
             lines.append(f"| {escape(column['label'])} | {escape(view.column_title(column))} | "
                          f"{escape(column['start_methods']['default'])} | {escape(status)} |")
@@ -87,7 +89,7 @@ def render(matrix: dict) -> str:
             for row in group.rows:
                 case = row.case
                 label = f"{inline(case['description'])}<br><sub>{escape(case['id'])}</sub>"
-                cells = [escape(cell.text()) for cell in row.cells]
+                cells = [escape(entry.text()) for entry in row.entries]
                 lines.append("| " + " | ".join([label] + cells) + " |")
             changes = [(row.case, row.case["changed_in"]) for row in group.rows if row.case["differs"]]
             if changes:

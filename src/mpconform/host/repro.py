@@ -7,7 +7,6 @@ import textwrap
 from mpconform import catalogue
 from mpconform.harness.values import managed_kind
 
-
 _HELPERS = '''
 def show(value):
     """Plain values for a proxy (nested proxies included), as the parent sees them."""

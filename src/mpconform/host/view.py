@@ -1,18 +1,19 @@
-"""What the reports draw, gathered from the matrix: platforms, column headers, rows, cells.
+"""What the reports draw, gathered from the matrix: platforms, column headers, rows, entries.
 
-Drawing (Markdown, HTML, CSV) is kept apart, in ``render_*``; this module decides what each
-cell says.
+A row is a case; an entry is what a row shows in one column: the case's cells on that
+interpreter, one per start method, folded where they agree. Drawing (Markdown, HTML, CSV) is
+kept apart, in ``render_*``; this module decides what each entry says.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import re
-
 from mpconform.host.merge import fold, platform_title
-from mpconform.shard import START_METHODS
+from mpconform.identity import Identity
+from mpconform.vocabulary import OUTCOMES, START_METHODS
 
 _CODE_SPAN = re.compile(r"`([^`]*)`")
 SYMBOLS = {
@@ -23,13 +24,13 @@ SYMBOLS = {
     "crashed": "💥 crashed",
 }
 LEGEND = [
-    ("propagated", "✓", "the other process sees exactly the change"),
-    ("lost", "✗ lost", "the operation completed without error, but the change never arrived"),
-    ("diverged", "≠ diverged", "the other process sees neither the old nor the intended state"),
-    ("raised", "⚠ Type", "an exception (in setup, the child or the parent: see the details)"),
-    ("hung", "⏱ hung", "the cell passed its timeout and was killed"),
-    ("crashed", "💥 crashed", "a process died without reporting"),
-    ("skipped", "–", "not run here (e.g. the start method does not exist on this platform)"),
+    ("propagated", "✓", OUTCOMES["propagated"]),
+    ("lost", "✗ lost", OUTCOMES["lost"]),
+    ("diverged", "≠ diverged", OUTCOMES["diverged"]),
+    ("raised", "⚠ Type", OUTCOMES["raised"]),
+    ("hung", "⏱ hung", OUTCOMES["hung"]),
+    ("crashed", "💥 crashed", OUTCOMES["crashed"]),
+    ("skipped", "–", OUTCOMES["skipped"]),
     ("not-run", "NOT RUN", "no results for this interpreter or platform"),
     ("mismatch", "‼", "differs from the case's recorded expectation"),
     ("stale", "(stale)", "the case changed since this interpreter's results were recorded"),
@@ -50,7 +51,9 @@ def symbol(outcome: str) -> str:
 
 
 @dataclass(frozen=True)
-class CellView:
+class TableEntry:
+    """One case in one column: its cells by start method."""
+
     column: str
     by_method: dict[str, str]  # start method -> outcome
     expected: dict[str, str]
@@ -112,7 +115,7 @@ class CellView:
 @dataclass(frozen=True)
 class Row:
     case: dict
-    cells: list[CellView]
+    entries: list[TableEntry]
 
 
 @dataclass(frozen=True)
@@ -148,17 +151,17 @@ def platforms(matrix: dict) -> list[Platform]:
         for pattern, title in matrix["patterns"].items():
             rows = []
             for case in (c for c in matrix["cases"] if c["pattern"] == pattern):
-                cells = []
+                entries = []
                 for column in columns:
                     entry = by_case_column.get((case["id"], column["key"]))
-                    cells.append(CellView(
+                    entries.append(TableEntry(
                         column=column["key"],
                         by_method=dict(entry["by_method"]) if entry else {},
                         expected=dict(entry["expected"]) if entry else {},
                         stale=entry["stale"] if entry else False,
                         default_method=column["start_methods"]["default"],
                         flaky=entry["flaky"] if entry else False))
-                rows.append(Row(case, cells))
+                rows.append(Row(case, entries))
             if rows:
                 groups.append(Group(pattern, title, rows))
         result.append(Platform(platform, platform_title(platform), columns, not_run, groups))
@@ -173,11 +176,4 @@ def code_spans(text: str) -> list[tuple[bool, str]]:
 def column_title(column: dict) -> str:
     if column["status"] == "not-run":
         return column["description"]
-    name = {"cpython": "CPython", "pypy": "PyPy"}.get(column["implementation"], column["implementation"])
-    build = " free-threaded" if column["build"] == "free-threaded" else ""
-    return f"{name} {column['version']}{build}"
-
-
-def nox_command(column: dict, case_id: str, start_method: str | None = None) -> str:
-    selection = case_id if start_method is None else f"{case_id} and {start_method}"
-    return f'nox -s conformance-{column["label"]} -- -k "{selection}"'
+    return Identity.from_manifest(column).description

@@ -1,4 +1,4 @@
-"""A results shard: what one run on one interpreter and platform observed, with its manifest.
+"""Write a results shard: what one run on one interpreter and platform observed, with its manifest.
 
 Written atomically (a temporary file in the same folder, then a rename). A run that covered
 the whole catalogue writes ``<results>/<name>.json``; a narrowed run (``-k``, a failed
@@ -6,22 +6,18 @@ collection) writes ``<results>/partial/<name>.json`` so that it never replaces a
 """
 
 import datetime
-import io
 import json
 import multiprocessing
 import os
 import platform
 import subprocess
 import sys
-import sysconfig
 import tempfile
 
+from mpconform.identity import Identity
+from mpconform.vocabulary import START_METHODS
+
 SCHEMA_VERSION = 1
-START_METHODS = ("fork", "spawn", "forkserver")
-
-
-def free_threaded():
-    return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
 
 
 def platform_tag():
@@ -33,8 +29,9 @@ def platform_tag():
 
 def shard_name():
     """``cpython-3.8.18-linux-x86_64``; free-threaded builds add ``t``: ``cpython-3.13.0t-…``."""
-    version = platform.python_version() + ("t" if free_threaded() else "")
-    return "%s-%s-%s" % (sys.implementation.name, version, platform_tag())
+    identity = Identity.current()
+    version = identity.version_text + ("t" if identity.free_threaded else "")
+    return "%s-%s-%s" % (identity.implementation, version, platform_tag())
 
 
 def _git(root, *args):
@@ -64,11 +61,12 @@ def tool_versions():
 
 def manifest(root, cases, selection):
     gil = getattr(sys, "_is_gil_enabled", None)
+    identity = Identity.current()
     return {
-        "implementation": sys.implementation.name,
-        "version": platform.python_version(),
+        "implementation": identity.implementation,
+        "version": identity.version_text,
         "implementation_version": "%d.%d.%d" % sys.implementation.version[:3],
-        "build": "free-threaded" if free_threaded() else "default",
+        "build": identity.build,
         "gil_enabled": gil() if gil is not None else True,
         "platform": platform_tag(),
         "platform_detail": platform.platform(),
@@ -82,7 +80,7 @@ def manifest(root, cases, selection):
             "source": os.environ.get("MPCONFORM_INTERPRETER_SOURCE", "unknown"),
         },
         "suite": suite_revision(root),
-        "cases": dict((case.id, case.content_hash()) for case in cases),
+        "cases": {case.id: case.content_hash() for case in cases},
         "tools": tool_versions(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "selection": selection,
@@ -95,7 +93,7 @@ def write_atomically(path, text):
         os.makedirs(folder)
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
     try:
-        with io.open(handle, "w", encoding="utf-8") as stream:
+        with open(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
@@ -110,9 +108,9 @@ def write_atomically(path, text):
 
 
 def write(results_dir, root, cases, cells, selection):
-    """Write the shard; returns its path. ``cells``: the records, one per case × start method."""
-    wanted = set((case.id, method) for case in cases for method in START_METHODS)
-    covered = set((cell["id"], cell["start_method"]) for cell in cells)
+    """Write the shard; returns its path. ``cells``: one per case × start method."""
+    wanted = {(case.id, method) for case in cases for method in START_METHODS}
+    covered = {(cell["id"], cell["start_method"]) for cell in cells}
     complete = wanted <= covered
     document = {
         "schema": SCHEMA_VERSION,
@@ -128,7 +126,7 @@ def write(results_dir, root, cases, cells, selection):
 
 def dumps(document):
     """JSON with one cell per line, so that a changed cell is a one-line diff."""
-    head = dict((key, value) for key, value in document.items() if key != "cells")
+    head = {key: value for key, value in document.items() if key != "cells"}
     text = json.dumps(head, indent=1, sort_keys=True)
     cells = ",\n".join(json.dumps(cell, sort_keys=True) for cell in document["cells"])
     return text[:-2] + ',\n "cells": [\n' + cells + "\n ]\n}\n"

@@ -7,9 +7,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import jsonschema
-
-from mpconform.shard import SCHEMA_VERSION
+from mpconform.shard_writer import SCHEMA_VERSION
 
 
 class ShardError(ValueError):
@@ -34,6 +32,8 @@ def load(path: Path) -> dict:
             and document["schema"] > SCHEMA_VERSION:
         raise ShardError(f"{path}: written by a newer mpconform (schema {document['schema']}; "
                          f"this one reads {SCHEMA_VERSION})")
+    import jsonschema  # only where shards are read: `list` and `repro` run without it
+
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(schema("shard.schema.json")).iter_errors(document))
     if error is not None:
