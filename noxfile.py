@@ -13,6 +13,7 @@ when present.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -82,6 +83,25 @@ def matrix(session: nox.Session) -> None:
     """Merge reports/results/*.json into reports/matrix.json and draw matrix.md, matrix.csv, index.html."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "report"))
     session.run("python", "-m", "mpconform", "report", *session.posargs, env=SRC_ENV)
+
+
+@nox.session(name="ci-merge", default=False)
+def ci_merge(session: nox.Session) -> None:
+    """CI's merge job: collect downloaded shards, draw reports/, summarize against the published matrix.
+
+    nox -s ci-merge -- DOWNLOADED_FOLDER PUBLISHED_MATRIX_URL_OR_FILE [SUMMARY_FILE]
+    """
+    if len(session.posargs) not in (2, 3):
+        session.error("usage: nox -s ci-merge -- DOWNLOADED PUBLISHED [SUMMARY_FILE]")
+    downloaded, published, *summary = session.posargs
+    session.install(*nox.project.dependency_groups(PYPROJECT, "report"))
+    committed = session.create_tmp() + "/committed-matrix.json"
+    shutil.copyfile(ROOT / "reports" / "matrix.json", committed)
+    env = {**SRC_ENV, "NO_COLOR": "1"}
+    session.run("python", "-m", "mpconform", "collect", downloaded, env=env)
+    session.run("python", "-m", "mpconform", "report", env=env)
+    session.run("python", "-m", "mpconform", "ci-summary", published, "--committed", committed,
+                *(["--summary", summary[0]] if summary else []), env=env)
 
 
 @nox.session(default=False)

@@ -6,17 +6,20 @@ A case's ``expect`` is a list of entries, each one a point where the expected ou
      {"since": "3.9.7", "outcome": "propagated", "ref": "bpo-30256"}]
 
 An entry applies to a cell when its ``since`` (default: any version) is not newer than the
-interpreter's and its optional scopes match: ``implementation`` ("cpython", "pypy") and
-``start_methods`` (a list). Of the entries that apply, the last one listed wins, so a list reads
+interpreter's and its optional scopes match: ``implementation`` ("cpython", "pypy"),
+``start_methods`` (a list) and ``platforms`` (``sys.platform`` prefixes: "linux", "darwin",
+"win32"). Of the entries that apply, the last one listed wins, so a list reads
 top to bottom as a timeline with its exceptions. Every entry but the first names its reference
 (``ref``): the docs, a bpo/gh issue or a commit.
 """
+
+import sys
 
 from mpconform import outcomes
 from mpconform.identity import Identity, VersionError, parse_version
 from mpconform.vocabulary import IMPLEMENTATIONS, START_METHODS
 
-ENTRY_FIELDS = ("outcome", "since", "implementation", "start_methods", "ref")
+ENTRY_FIELDS = ("outcome", "since", "implementation", "start_methods", "platforms", "ref")
 
 
 class ExpectationError(ValueError):
@@ -26,17 +29,18 @@ class ExpectationError(ValueError):
 class Target:
     """The interpreter and start method a cell runs on, as expectations see it."""
 
-    __slots__ = ("implementation", "version", "start_method")
+    __slots__ = ("implementation", "version", "start_method", "platform")
 
-    def __init__(self, implementation, version, start_method):
+    def __init__(self, implementation, version, start_method, platform=None):
         self.implementation = implementation
         self.version = tuple(version)
         self.start_method = start_method
+        self.platform = platform or sys.platform
 
     @classmethod
     def current(cls, start_method):
         identity = Identity.current()
-        return cls(identity.implementation, identity.version, start_method)
+        return cls(identity.implementation, identity.version, start_method, sys.platform)
 
 
 def _check_entry(entry, here, first):
@@ -62,6 +66,10 @@ def _check_entry(entry, here, first):
     if not isinstance(methods, list) or not methods or not set(methods) <= set(START_METHODS):
         raise ExpectationError("%s: start_methods must be a list drawn from %s, not %r"
                                % (here, ", ".join(START_METHODS), methods))
+    platforms = entry.get("platforms", ["any"])
+    if not isinstance(platforms, list) or not platforms or not all(isinstance(p, str) and p for p in platforms):
+        raise ExpectationError("%s: platforms must be a list of sys.platform prefixes, not %r"
+                               % (here, platforms))
     if not first and not str(entry.get("ref", "")).strip():
         raise ExpectationError(
             "%s: an outcome that changes by version, implementation or start method needs a "
@@ -82,6 +90,8 @@ def applies(entry, target):
     if "implementation" in entry and entry["implementation"] != target.implementation:
         return False
     if "start_methods" in entry and target.start_method not in entry["start_methods"]:
+        return False
+    if "platforms" in entry and not any(target.platform.startswith(p) for p in entry["platforms"]):
         return False
     return True
 

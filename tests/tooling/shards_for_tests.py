@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from mpconform import catalogue
+from mpconform.host import shard_reader
 from mpconform.shard_writer import SCHEMA_VERSION, dumps
 from mpconform.vocabulary import START_METHODS
 
@@ -36,9 +37,7 @@ def make_shard(version, platform="linux-x86_64", implementation="cpython", build
 
 
 def shard_name(shard):
-    manifest = shard["manifest"]
-    suffix = "t" if manifest["build"] == "free-threaded" else ""
-    return f"{manifest['implementation']}-{manifest['version']}{suffix}-{manifest['platform']}.json"
+    return shard_reader.expected_name(shard["manifest"])
 
 
 def write_shards(folder: Path, *shards):

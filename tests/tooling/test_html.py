@@ -24,7 +24,9 @@ HOSTILE = "<script>window.pwned = 1</script> `<img src=x onerror=\"window.pwned 
 
 
 def _missing(what):
-    if os.environ.get("CI"):
+    # .ci/run installs Chromium and asks for these tests; elsewhere (a user's machine, the
+    # workflow's macOS and Windows tooling jobs) they skip with the reason.
+    if os.environ.get("MPCONFORM_REQUIRE_BROWSER"):
         pytest.fail(f"{what} is needed for the HTML tests")
     pytest.skip(f"{what} is not installed")
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from mpconform import shard_writer
 from mpconform.host import merge, shard_reader
-from tests.tooling.conftest import cell
+from tests.tooling.conftest import FIRST_METHOD, cell, methods
 from tests.tooling.shards_for_tests import CASES, make_shard
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,9 +48,10 @@ def run_conformance(tmp_path, *arguments):
 
 
 def test_repeats_record_k_of_n_and_a_flaky_cell_fails(tmp_path):
-    run = run_conformance(tmp_path, "--mpconform-repeat", "4", "-k", "fork and not forkserver")
+    run = run_conformance(tmp_path, "--mpconform-repeat", "4", "-k", f"{FIRST_METHOD} and not forkserver")
     assert run.returncode == 1, run.stdout
-    assert "direct-assign.list.alternating under fork is flaky: lost 2/4, propagated 2/4" in run.stdout
+    assert (f"direct-assign.list.alternating under {FIRST_METHOD} is flaky: lost 2/4, propagated 2/4"
+            in run.stdout)
     [written] = (tmp_path / "results" / "partial").glob("*.json")
     [recorded] = json.loads(written.read_text())["cells"]
     assert recorded["repeat"] == {"runs": 4, "outcomes": {"lost": 2, "propagated": 2}}
@@ -63,7 +64,7 @@ def test_a_repeat_below_one_is_refused(tmp_path):
     assert "--mpconform-repeat takes a whole number of at least 1, not 0" in run.stderr
 
 
-@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+@pytest.mark.parametrize("start_method", methods("fork", "spawn"))
 def test_an_unpicklable_payload_is_classified_and_the_run_goes_on(runner, start_method):
     record = runner.run(cell("ls.append(lambda: 0)", start_method=start_method))
     assert record["outcome"].startswith("raised:") and record["side"] == "child"

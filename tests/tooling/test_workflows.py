@@ -2,6 +2,7 @@
 pinned actions, no expansions in scripts, clean under zizmor and actionlint, and a dry run of
 its merge job draws the same reports/ as the nox matrix session."""
 
+import json
 import os
 import re
 import shutil
@@ -13,7 +14,7 @@ import pytest
 import yaml
 
 from mpconform.host.interpreters import WANTED
-from tests.tooling.shards_for_tests import make_shard, write_shards
+from tests.tooling.shards_for_tests import CASES, make_shard, write_shards
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -39,11 +40,26 @@ def test_the_matrix_covers_every_interpreter_the_noxfile_knows():
     assert {"ubuntu-24.04", "macos-15", "windows-2025"} <= set(matrix["os"])
 
 
-def test_every_job_runs_the_session_users_run():
+def test_every_job_runs_the_session_users_run_into_a_folder_of_its_own():
     runs = [step.get("run", "") for step in steps(CONFORMANCE)]
-    assert any('nox -s "conformance-${LABEL}"' in run for run in runs)
-    assert any("nox -s conformance-3.6" in run for run in runs)
-    assert any("nox -s matrix" in run for run in runs)
+    assert any('nox -s "conformance-${LABEL}" -- --mpconform-results ci-shard' in run for run in runs)
+    assert any("nox -s conformance-3.6 -- --mpconform-results ci-shard" in run for run in runs)
+    uploads = [step["with"]["path"] for step in steps(CONFORMANCE) if "upload-artifact" in step.get("uses", "")
+               and step["with"]["name"].startswith("shard-")]
+    assert uploads and all(path == "ci-shard/*.json" for path in uploads)
+    assert any("nox -s ci-merge" in run for run in runs)
+    assert any("nox -s tooling" in run for run in runs)
+
+
+def test_publishing_follows_a_merge_that_succeeded_and_is_never_cancelled():
+    publish = CONFORMANCE["jobs"]["publish"]
+    assert publish["needs"] == "merge"
+    assert "!cancelled()" in publish["if"] and "needs.merge.result == 'success'" in publish["if"]
+    assert publish["concurrency"]["cancel-in-progress"] is False
+    assert CONFORMANCE["jobs"]["merge"]["if"] == "${{ !cancelled() }}"
+    assert "pull_request" in CONFORMANCE["concurrency"]["cancel-in-progress"]
+    paths = CONFORMANCE[True]["pull_request"]["paths"]  # YAML reads the key `on` as True
+    assert {"conftest.py", "pyproject.toml", "tests/tooling/**"} <= set(paths)
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -78,8 +94,40 @@ def test_zizmor_finds_nothing(path):
         if os.environ.get("CI"):
             pytest.fail("zizmor (PyPI) is needed")
         pytest.skip("zizmor is not installed")
-    run = subprocess.run([zizmor, "--offline", "--no-progress", str(path)], capture_output=True, text=True)
+    for persona in ("regular", "pedantic"):
+        run = subprocess.run([zizmor, "--offline", "--no-progress", f"--persona={persona}", str(path)],
+                             capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+
+
+def required_tool(name):
+    found = tool(name)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} (PyPI) is needed: nox -s tooling installs it")
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_the_workflow_matches_githubs_schema(path):
+    checker = required_tool("check-jsonschema")
+    run = subprocess.run([checker, "--builtin-schema", "vendor.github-workflows", str(path)],
+                         capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_shellcheck_finds_nothing_in_any_run_block(path, tmp_path):
+    shellcheck = required_tool("shellcheck")
+    workflow = yaml.safe_load(path.read_text())
+    assert workflow["defaults"]["run"]["shell"] == "bash"
+    for index, step in enumerate(steps(workflow)):
+        if "run" in step:
+            script = tmp_path / f"step-{index}.sh"
+            script.write_text("#!/usr/bin/env bash\nset -e\n" + step["run"])
+            run = subprocess.run([shellcheck, str(script)], capture_output=True, text=True)
+            assert run.returncode == 0, (step.get("name"), run.stdout)
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -102,35 +150,72 @@ def copy_tree(destination: Path) -> Path:
     return destination
 
 
-def test_a_dry_run_of_the_merge_job_draws_what_the_matrix_session_draws(tmp_path):
-    """The merge job's own scripts, run here on this machine's shards plus synthetic macOS and
-    Windows ones (the download step replaced by putting them where it would)."""
-    shards = write_shards(tmp_path / "downloaded", make_shard("3.12.1", platform="macos-arm64"),
-                          make_shard("3.12.1", platform="windows-amd64", methods=("spawn",),
-                                     default_method="spawn"))
-    for shard in (ROOT / "reports" / "results").glob("*.json"):
-        shutil.copy2(shard, shards / shard.name)
+def fake_artifacts(folder: Path) -> Path:
+    """What download-artifact leaves: a folder per job. Linux 3.12 and a Linux 3.8 whose cells
+    failed (one outcome off its expectation), macOS 3.12, Windows 3.12 (spawn only); no Linux
+    3.11 job at all."""
+    failed_case = CASES[0].id
 
-    job = copy_tree(tmp_path / "job")
-    shutil.copytree(shards, job / "shards" / "shard-all")
-    runner_temp = tmp_path / "runner-temp"
-    runner_temp.mkdir()
+    def one_failure(case, method):
+        return "lost" if case.id == failed_case else case.expect[0]["outcome"]
+
+    jobs = {
+        "shard-ubuntu-24.04-3.12": make_shard("3.12.1"),
+        "shard-ubuntu-24.04-3.8": make_shard("3.8.18", outcome=one_failure),
+        "shard-macos-15-3.12": make_shard("3.12.1", platform="macos-arm64", default_method="spawn"),
+        "shard-windows-2025-3.12": make_shard("3.12.1", platform="windows-amd64", methods=("spawn",),
+                                              default_method="spawn"),
+    }
+    for job, shard in jobs.items():
+        write_shards(folder / job, shard)
+    return folder
+
+
+def run_merge_job(job: Path, runner_temp: Path) -> list[subprocess.CompletedProcess]:
+    """The merge job's own run: steps, in a copy of the checkout (committed shards included)."""
     env = dict(os.environ, RUNNER_TEMP=str(runner_temp), GITHUB_STEP_SUMMARY=str(runner_temp / "summary.md"),
+               PUBLISHED=str(ROOT / "reports" / "matrix.json"), NO_COLOR="1",
                PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    done = []
     for step in CONFORMANCE["jobs"]["merge"]["steps"]:
         if "run" in step and "pip install" not in step["run"]:
-            subprocess.run(["bash", "-e", "-c", step["run"]], cwd=job, env=env, check=True,
-                           capture_output=True)
-    assert "## Compared with the published matrix" in (runner_temp / "summary.md").read_text()
+            done.append(subprocess.run(["bash", "-e", "-c", step["run"]], cwd=job, env=env,
+                                       capture_output=True, text=True))
+            if done[-1].returncode:
+                break
+    return done
 
-    session = copy_tree(tmp_path / "session")
-    for old in (session / "reports" / "results").glob("*.json"):
-        old.unlink()
-    for shard in shards.glob("*.json"):
-        shutil.copy2(shard, session / "reports" / "results" / shard.name)
-    subprocess.run([sys.executable, "-m", "nox", "-s", "matrix"], cwd=session, env=env, check=True,
-                   capture_output=True)
-    for name in ("matrix.json", "matrix.md", "matrix.csv", "gotchas.md", "index.html"):
-        assert (job / "reports" / name).read_text() == (session / "reports" / name).read_text(), name
-    platforms = {line for line in (job / "reports" / "matrix.md").read_text().splitlines() if line.startswith("## ")}
-    assert {"## Linux x86_64", "## macOS arm64", "## Windows amd64"} <= platforms
+
+def test_the_merge_job_publishes_this_runs_shards_only_with_not_run_and_failures_shown(tmp_path):
+    job = copy_tree(tmp_path / "job")
+    fake_artifacts(job / "shards")
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    done = run_merge_job(job, runner_temp)
+    assert all(step.returncode == 0 for step in done), done[-1].stdout + done[-1].stderr
+    matrix = json.loads((job / "reports" / "matrix.json").read_text())
+    status = {(c["platform"], c["label"]): c["status"] for c in matrix["columns"]}
+    assert status[("linux-x86_64", "3.12")] == status[("linux-x86_64", "3.8")] == "run"
+    assert status[("linux-x86_64", "3.11")] == "not-run"          # its job is missing
+    assert status[("linux-x86_64", "3.13")] == "not-run"          # committed shards never mixed in
+    assert status[("macos-arm64", "3.12")] == status[("windows-amd64", "3.12")] == "run"
+    assert sorted(matrix["shards"]) == sorted(p.name for p in (job / "reports" / "results").glob("*.json"))
+    failed = [c for c in matrix["cells"] if c["column"].startswith("cpython-3.8.18") and c["outcome"] != c["expected"]]
+    assert len(failed) == 3                                        # the failed job's cells, published
+    summary = (runner_temp / "summary.md").read_text()
+    assert "## Compared with the published matrix" in summary and "\x1b" not in summary
+    assert "Behaviour changed" in summary and "changed  " in summary
+
+
+def test_the_merge_job_refuses_two_shards_for_one_interpreter_naming_both(tmp_path):
+    job = copy_tree(tmp_path / "job")
+    shards = fake_artifacts(job / "shards")
+    write_shards(shards / "shard-ubuntu-22.04-3.12", make_shard("3.12.1"))
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    done = run_merge_job(job, runner_temp)
+    assert done[-1].returncode != 0
+    output = done[-1].stdout + done[-1].stderr
+    assert "shard-ubuntu-24.04-3.12/cpython-3.12.1-linux-x86_64.json" in output
+    assert "shard-ubuntu-22.04-3.12/cpython-3.12.1-linux-x86_64.json" in output
+    assert "two shards for the same interpreter and platform" in output

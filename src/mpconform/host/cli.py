@@ -39,6 +39,29 @@ def _report(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _collect(arguments: argparse.Namespace) -> int:
+    from mpconform.host import ci
+
+    copied = ci.collect(arguments.downloaded, arguments.into)
+    print(f"mpconform: {len(copied)} shards collected into {arguments.into}: "
+          + ", ".join(path.name for path in copied))
+    return 0
+
+
+def _ci_summary(arguments: argparse.Namespace) -> int:
+    from mpconform.host import ci, diff
+
+    old, origin = ci.published_matrix(arguments.published, arguments.committed)
+    text, changed = ci.summary(old, diff.load(arguments.new), origin)
+    if arguments.summary:
+        with open(arguments.summary, "a", encoding="utf-8") as summary:
+            summary.write(text)
+    print(text, end="")
+    if changed:
+        print("::warning title=Behaviour changed::cells changed their outcome; see the run's summary")
+    return 0
+
+
 def _diff(arguments: argparse.Namespace) -> int:
     from mpconform.host import diff
 
@@ -92,6 +115,19 @@ def parser() -> argparse.ArgumentParser:
     reproduce.set_defaults(run=_repro)
     listing = commands.add_parser("list", help="every case id with its description")
     listing.set_defaults(run=_list)
+    gather = commands.add_parser("collect", help="CI: gather downloaded shards into reports/results, "
+                                                 "in place of the committed ones")
+    gather.add_argument("downloaded", type=Path, help="folder of downloaded artifacts (one folder per job)")
+    gather.add_argument("--into", type=Path, default=ROOT / "reports" / "results")
+    gather.set_defaults(run=_collect)
+    summarize = commands.add_parser("ci-summary", help="CI: compare reports/matrix.json with the published "
+                                                       "matrix and write the run's summary")
+    summarize.add_argument("published", help="URL or file of the published matrix.json")
+    summarize.add_argument("--new", type=Path, default=ROOT / "reports" / "matrix.json")
+    summarize.add_argument("--committed", type=Path, default=ROOT / "reports" / "matrix.json",
+                           help="used when nothing is published yet")
+    summarize.add_argument("--summary", help="file to append the summary to ($GITHUB_STEP_SUMMARY)")
+    summarize.set_defaults(run=_ci_summary)
     return top
 
 
@@ -100,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     from mpconform.host.diff import DiffError
     from mpconform.host.shard_reader import ShardError
 
+    for stream in (sys.stdout, sys.stderr):
+        # A Windows console may be cp1252: print what it cannot encode as escapes, never crash.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     arguments = parser().parse_args(argv)
     try:
         return arguments.run(arguments)

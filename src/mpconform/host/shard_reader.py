@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from mpconform.identity import Identity
 from mpconform.shard_writer import SCHEMA_VERSION
 
 
@@ -45,6 +46,34 @@ def load(path: Path) -> dict:
     return document
 
 
+def expected_name(manifest: dict) -> str:
+    """The file name a shard's manifest implies: ``cpython-3.13.5t-linux-x86_64.json``."""
+    suffix = "t" if manifest["build"] == "free-threaded" else ""
+    return f"{manifest['implementation']}-{manifest['version']}{suffix}-{manifest['platform']}.json"
+
+
 def load_folder(folder: Path) -> list[tuple[Path, dict]]:
-    """Every complete shard in ``folder`` (not its partial/ subfolder), in name order."""
-    return [(path, load(path)) for path in sorted(Path(folder).glob("*.json"))]
+    """Every complete shard in ``folder`` (not its partial/ subfolder), in name order.
+
+    Refused, naming the files: a folder that does not exist or holds no shard, a shard whose
+    content contradicts its file name (a copy under another name), and two shards for the same
+    interpreter and platform (two patch releases of one minor version included).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ShardError(f"{folder}: no such folder of shards")
+    loaded = [(path, load(path)) for path in sorted(folder.glob("*.json"))]
+    if not loaded:
+        raise ShardError(f"{folder}: holds no shard (*.json); run a conformance session first")
+    seen: dict[tuple[str, str], Path] = {}
+    for path, shard in loaded:
+        manifest = shard["manifest"]
+        if path.name != expected_name(manifest):
+            raise ShardError(f"{path}: its manifest says it is {expected_name(manifest)}; a shard "
+                             f"keeps the name its run gave it")
+        key = (Identity.from_manifest(manifest).label, manifest["platform"])
+        if key in seen:
+            raise ShardError(f"{seen[key]} and {path.name}: two shards for {key[0]} on {key[1]}; "
+                             f"keep one")
+        seen[key] = path
+    return loaded
