@@ -105,4 +105,49 @@ FAMILIES = [
             },
         },
     },
+    {
+        "summary": "`{code}` in the child, where v is a manager.Value('i', 1) and ar a "
+                   "manager.Array('i', [1, 2])",
+        "references": ["https://docs.python.org/3/library/multiprocessing.html#multiprocessing.managers.SyncManager.Value",
+                       "bpo-35786"],
+        "setup": {"ns": {"manager.Namespace": {"result": None}}, "v": {"manager.Value": ["i", 1]},
+                  "ar": {"manager.Array": ["i", [1, 2]]}},
+        "expect": [{"outcome": "propagated"}],
+        "operations": {
+            "value-get-lock": {
+                "code": "with v.get_lock():\n    v.value += 1",
+                "containers": ["value"],
+                "expect": [{"outcome": "raised:AttributeError"}],
+                "fix": "A manager Value has no lock (bpo-35786): hold a manager Lock of your own "
+                       "around `v.value += 1`.",
+            },
+            "value-typecode-not-enforced": {
+                "code": "v.value = 'not an int'",
+                "containers": ["value"],
+                "summary": "`{code}` in the child: a manager Value('i', ...) stores any object; "
+                           "its typecode is not checked",
+            },
+            "array-slice-assign": {
+                "code": "ar[0:2] = [5, 6]",
+                "containers": ["array"],
+                "expect": [{"outcome": "raised:TypeError"}],
+                "fix": "Assign item by item (`ar[0] = 5; ar[1] = 6`), or an array: "
+                       "`ar[0:2] = array.array('i', [5, 6])`.",
+            },
+            "array-tolist": {
+                "code": "ns.result = ar.tolist()",
+                "containers": ["array"],
+                "expect": [{"outcome": "raised:AttributeError"}],
+                "fix": "Copy it out: `list(ar)` or `ar[:]`.",
+            },
+        },
+    },
+    {
+        "summary": "`{code}` in the child, where di is a manager.dict {0: 1}: which error a "
+                   "missing key raises there",
+        "setup": {"ns": {"manager.Namespace": {"result": None}}, "di": {"manager.dict": {0: 1}}},
+        "containers": ["dict"],
+        "expect": [{"outcome": "raised:KeyError"}],
+        "operations": {"missing-key": {"code": "ns.result = di['missing']"}},
+    },
 ]

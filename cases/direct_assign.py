@@ -92,6 +92,14 @@ FAMILIES = [
                 "code": "def make():\n    def local():\n        pass\n    return local\nls.append(make())",
                 "containers": ["list"],
             },
+            "sort-with-lambda-key": {
+                "fix": "Sort a copy in the child (`ls[:] = sorted(ls, key=...)`): the key function "
+                       "would have to be pickled to reach the manager.",
+                "summary": "`{code}` in the child: the sort key is a lambda, which cannot be pickled",
+                "code": "ls.append(2)\nls.sort(key=lambda item: -item)",
+                "containers": ["list"],
+                "expect": [{"outcome": "raised:PicklingError"}],
+            },
         },
     },
     {
@@ -115,6 +123,7 @@ FAMILIES = [
             "reverse": {"code": "ls.reverse()"},
             "slice-delete": {"code": "del ls[0:2]"},
             "index-negative-assign": {"code": "ls[-1] = 9"},
+            "slice-replace-all": {"code": "ls[:] = [5]"},
         },
     },
     {

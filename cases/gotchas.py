@@ -187,4 +187,78 @@ FAMILIES = [
             },
         },
     },
+    {
+        "summary": "`{code}` in the child, where ls is a manager.list holding [1]",
+        "references": ["gh-101320"],
+        "containers": ["list"],
+        "setup": {"ns": {"manager.Namespace": {"result": None}}, "ls": {"manager.list": [1]}},
+        "expect": [{"outcome": "diverged"}],
+        "operations": {
+            "proxy-as-dict-key": {
+                "code": "try:\n    {ls: 'value'}\n    ns.result = 'hashable'\n"
+                        "except TypeError:\n    ns.result = 'unhashable'",
+                "summary": "`{code}` in the child: a list cannot be a dict key, its proxy can (by "
+                           "identity: two proxies of one list are two keys)",
+                "fix": "Key by something of your own (an id, `tuple(ls)`), never by a proxy.",
+            },
+            "plain-list-plus-proxy": {
+                "code": "ns.result = [1] + ls",
+                "expect": [{"outcome": "raised:TypeError"}],
+                "fix": "Copy first: `[1] + list(ls)` (list.__add__ takes lists only; `ls + [1]` works).",
+            },
+            "proxy-plus-plain-list": {
+                "code": "ns.result = ls + [1]",
+                "expect": [{"outcome": "propagated"}],
+            },
+            "rebind-name": {
+                "code": "ls = [5]\nns.result = len(ls)",
+                "summary": "`{code}` in the child: rebinding the name leaves the shared list alone, "
+                           "as it would on plain Python",
+                "expect": [{"outcome": "propagated"}],
+                "fix": "To replace the contents, assign to a slice: `ls[:] = [5]`.",
+            },
+            "raw-fork-shares-connection": {
+                "code": "import os\nlen(ls)\npid = os.fork()\nif pid == 0:\n    ls.append(10)\n"
+                        "    os._exit(0)\nos.waitpid(pid, 0)\nls.append(11)",
+                "summary": "`{code}` in the child: a process made with os.fork (not multiprocessing) "
+                           "reaches the manager through its parent's own connection",
+                "skip": [{"platforms": ["win32"], "reason": "os.fork exists on POSIX only"}],
+                "fix": "Start processes with multiprocessing, which gives each child connections of "
+                       "its own; after a raw os.fork (pre-fork servers, socketserver.ForkingMixIn), "
+                       "make new proxies in the child: one connection used by two processes at once "
+                       "mixes their replies (gh-101320).",
+            },
+        },
+    },
+    {
+        "summary": "`{code}` in the child, where di is a manager.dict holding {0: 1}",
+        "containers": ["dict"],
+        "setup": {"ns": {"manager.Namespace": {"result": None}}, "di": {"manager.dict": {0: 1}}},
+        "expect": [{"outcome": "raised:TypeError"}],
+        "operations": {
+            "json-dumps": {
+                "code": "import json\nns.result = json.dumps(di)",
+                "fix": "Serialize a copy: `json.dumps(di.copy())` (a DictProxy is not a dict).",
+            },
+        },
+    },
+    {
+        "summary": "`{code}` in the child, where ns is a manager.Namespace with x=1",
+        "containers": ["namespace"],
+        "setup": {"ns": {"manager.Namespace": {"result": None, "x": 1}}},
+        "expect": [{"outcome": "diverged"}],
+        "operations": {
+            "subscript": {
+                "code": "ns.result = ns['x']",
+                "expect": [{"outcome": "raised:TypeError"}],
+                "fix": "A Namespace has attributes, not items: `ns.x`, or `getattr(ns, name)`.",
+            },
+            "vars": {
+                "code": "ns.result = sorted(vars(ns))",
+                "summary": "`{code}` in the child: vars() of the proxy shows the proxy's own "
+                           "attributes, not the namespace's",
+                "fix": "Read the namespace's attributes from a copy: `vars(ns._getvalue())`.",
+            },
+        },
+    },
 ]

@@ -24,4 +24,17 @@ FAMILIES = [
         "fix": "Read the dict out, change it, assign it back, or store a manager.dict instead.",
         "mutations": {"set": "dict"},
     },
+    {
+        "summary": "`{code}` in the child, where di[0] holds a plain list: the list a dict "
+                   "method returns is a copy too",
+        "containers": ["dict"],
+        "slot_value": [1],
+        "expect": [{"outcome": "lost"}],
+        "fix": "Assign the changed list back (`items = di.get(0, []); items.append(10); "
+               "di[0] = items`), or store a manager.list.",
+        "operations": {
+            "get-then-append": {"code": "di.get(0).append(10)"},
+            "setdefault-then-append": {"code": "di.setdefault(0, []).append(10)"},
+        },
+    },
 ]

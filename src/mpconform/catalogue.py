@@ -27,14 +27,17 @@ import ast
 import hashlib
 import os
 import re
+import sys
 
 from mpconform import expectations
-from mpconform.harness import values
+from mpconform.harness import managers, values
+from mpconform.identity import VersionError, parse_version
 from mpconform.vocabulary import CONTAINERS, DEFAULT_CONTAINERS, DEFAULT_TRANSPORT, PATTERNS, TRANSPORTS
 
 # Fields an operation may set; all but ``code`` may also be set by its family for every operation.
 OPERATION_FIELDS = ("code", "summary", "containers", "slot_value", "setup", "expect", "fix",
-                    "transport", "children")
+                    "transport", "children", "manager", "skip")
+SKIP_FIELDS = ("reason", "before", "platforms", "implementation")
 FAMILY_FIELDS = OPERATION_FIELDS[1:] + ("references", "operations", "mutations")
 MUTATION_FIELDS = ("set", "template", "target")
 # The placeholders of a case's code: the slot (ns.x, ls[0]), its accessor (.x, [0]), the
@@ -71,13 +74,16 @@ class Case:
     """One behaviour: an operation of one pattern on one container."""
 
     __slots__ = ("id", "pattern", "container", "operation", "description", "code", "setup",
-                 "references", "expect", "source", "family", "fix", "transport", "children")
+                 "references", "expect", "source", "family", "fix", "transport", "children",
+                 "manager", "skip")
 
     def __init__(self, **fields):
         fields.setdefault("fix", None)
         fields.setdefault("transport", DEFAULT_TRANSPORT)
         fields.setdefault("children", 1)
         fields.setdefault("family", 0)
+        fields.setdefault("manager", None)
+        fields.setdefault("skip", [])
         for name in self.__slots__:
             setattr(self, name, fields.pop(name))
         if fields:
@@ -101,7 +107,8 @@ class Case:
     def request(self):
         """What the harness needs to run this case: plain literals only."""
         return {"id": self.id, "setup": self.setup, "code": self.code, "timeout": TIMEOUT,
-                "transport": self.transport, "children": self.children}
+                "transport": self.transport, "children": self.children, "manager": self.manager,
+                "skip": self.skip}
 
     def content_hash(self):
         """Changes whenever what the case runs or expects changes: its request and expectations."""
@@ -273,6 +280,33 @@ def _children_counted(operation, where):
         _refuse(where, "several children run with the %s transport only", DEFAULT_TRANSPORT)
 
 
+def _manager_declared(operation, where):
+    if "manager" not in operation:
+        return
+    try:
+        managers.check(operation["manager"])
+        managers.manager_class(operation["manager"])
+    except managers.DeclarationError as error:
+        _refuse(where, "%s", error)
+
+
+def _skips_well_formed(operation, where):
+    entries = operation.get("skip", [])
+    if not isinstance(entries, list):
+        _refuse(where, "'skip' must be a list of entries")
+    for entry in entries:
+        if not isinstance(entry, dict) or not str(entry.get("reason", "")).strip():
+            _refuse(where, "each 'skip' entry needs a 'reason'")
+        unknown = sorted(set(entry) - set(SKIP_FIELDS))
+        if unknown or len(entry) < 2:
+            _refuse(where, "a 'skip' entry has a reason and scopes from %s, not %s",
+                    ", ".join(SKIP_FIELDS[1:]), ", ".join(unknown) or "none")
+        try:
+            parse_version(entry.get("before", "3.0"))
+        except VersionError as error:
+            _refuse(where, "skip: %s", error)
+
+
 def _known_placeholders(case, where):
     for text, allowed in ((case["code_template"], CODE_PLACEHOLDERS),
                           (case["summary_template"], SUMMARY_PLACEHOLDERS)):
@@ -300,7 +334,7 @@ def _code_compiles(case, where):
 def _setup_buildable(case, where):
     for name, spec in sorted(case["setup"].items()):
         try:
-            values.build(spec)
+            values.build(spec, declaration=case["manager"])
         except values.SpecError as error:
             _refuse(where, "setup of %r: %s", name, error)
 
@@ -327,6 +361,8 @@ OPERATION_RULES = [
     ("setup", _setup_given),
     ("transport", _transport_known),
     ("children", _children_counted),
+    ("manager", _manager_declared),
+    ("skip", _skips_well_formed),
 ]
 CASE_RULES = [
     ("placeholders", _known_placeholders),
@@ -398,7 +434,7 @@ def _draft(operation, container):
     named_setup = operation.get("setup", {})
     draft = {"container": container, "code_template": code_template,
              "summary_template": operation["summary"], "named_setup": named_setup,
-             "code": _fill(code_template, container)}
+             "code": _fill(code_template, container), "manager": operation.get("manager")}
     setup = dict(named_setup)
     if "slot_value" in operation:
         draft["slot_value"] = operation["slot_value"]
@@ -437,7 +473,8 @@ def expand_family(family, path, index, pattern, mutations=None):
                 setup=draft["setup"], references=references, expect=operation["expect"],
                 source=path, family=index, fix=_fill(fix, container) if fix else None,
                 transport=operation.get("transport", DEFAULT_TRANSPORT),
-                children=operation.get("children", 1)))
+                children=operation.get("children", 1), manager=operation.get("manager"),
+                skip=operation.get("skip", [])))
     return cases
 
 
@@ -456,8 +493,15 @@ def read_module(path, mutations=None):
 
 
 def load(directory=None):
-    """Every case of the catalogue, validated; ids are unique across files."""
+    """Every case of the catalogue, validated; ids are unique across files.
+
+    The folder holding the case directory becomes importable: a case's own manager classes
+    live in a module there (``cases._managers``), which the harness imports by name.
+    """
     directory = directory or default_directory()
+    root = os.path.dirname(os.path.abspath(directory))
+    if root not in sys.path:
+        sys.path.insert(0, root)
     mutations = read_mutations(directory)
     cases, seen = [], {}
     for path in case_files(directory):

@@ -50,6 +50,26 @@ PATTERNS = {
         "meaning": "two children change the same proxy at once, ordered by a Barrier",
         "link": DOCS + "#synchronization-between-processes",
     },
+    "registered": {
+        "title": "Registered classes",
+        "meaning": "a class of the user's own, registered with a manager of the user's own",
+        "link": DOCS + "#customized-managers",
+    },
+    "shared-memory": {
+        "title": "Shared memory",
+        "meaning": "a SharedMemoryManager's ShareableList and SharedMemory blocks (3.8+)",
+        "link": "https://docs.python.org/3/library/multiprocessing.shared_memory.html",
+    },
+    "remote": {
+        "title": "Remote managers",
+        "meaning": "a manager served over TCP with an authkey, reached by address or by proxy",
+        "link": DOCS + "#using-a-remote-manager",
+    },
+    "lifetime": {
+        "title": "Lifetime",
+        "meaning": "proxies when their manager stops, restarts, or is started where it cannot be",
+        "link": DOCS + "#managers",
+    },
 }
 
 # What a case acts on: the middle word of its id. Those with a ``slot`` can hold a case's value:
@@ -64,6 +84,11 @@ CONTAINERS = {
     "set": {"name": "st", "key": "", "kind": "manager.set"},
     "lock": {},
     "condition": {},
+    "queue": {},
+    "event": {},
+    "object": {},
+    "shareable-list": {},
+    "shared-memory": {},
     "manager": {},
 }
 # The containers a family applies to when it does not say: the three of the original question.
@@ -74,12 +99,16 @@ MANAGED_KINDS = ("manager.list", "manager.dict", "manager.Namespace", "manager.V
                  "manager.Array", "manager.Queue", "manager.JoinableQueue", "manager.Event",
                  "manager.Lock", "manager.RLock", "manager.Condition", "manager.Semaphore",
                  "manager.BoundedSemaphore", "manager.Barrier", "manager.set",
-                 "manager.SyncManager")
+                 "manager.SyncManager", "manager.ShareableList", "manager.SharedMemory")
+
+# What a case's "manager" declaration may say (see mpconform.harness.managers).
+MANAGER_FIELDS = ("class", "address", "authkey", "fresh")
 
 # How the proxies reach the child: as Process arguments (inherited under fork, pickled under
-# spawn and forkserver), through a manager Queue, or as the task of a Pool or an executor.
-PROCESS_TRANSPORTS = ("process-args", "manager-queue")
-WORKER_TRANSPORTS = ("pool-apply", "pool-map", "executor")
+# spawn and forkserver), through a manager Queue, a multiprocessing.Queue or a Pipe, or as the
+# task of a Pool or an executor, or as the initargs their initializer keeps in a global.
+PROCESS_TRANSPORTS = ("process-args", "manager-queue", "mp-queue", "pipe")
+WORKER_TRANSPORTS = ("pool-apply", "pool-map", "pool-initializer", "executor", "executor-initializer")
 TRANSPORTS = PROCESS_TRANSPORTS + WORKER_TRANSPORTS
 DEFAULT_TRANSPORT = "process-args"
 

@@ -47,6 +47,31 @@ def test_one_identity_names_an_interpreter_from_a_probe_or_a_manifest(identity, 
     assert (identity.label, identity.description) == (label, description)
 
 
+def test_an_expectation_can_be_scoped_to_a_platform():
+    entries = [{"outcome": "raised:FileNotFoundError"},
+               {"platforms": ["win32"], "outcome": "raised:ConnectionRefusedError", "ref": "made up, for the test"}]
+    on_windows = resolve(entries, Target("cpython", (3, 12, 1), "spawn", "win32"))
+    on_linux = resolve(entries, Target("cpython", (3, 12, 1), "spawn", "linux"))
+    assert (on_windows["outcome"], on_linux["outcome"]) == ("raised:ConnectionRefusedError",
+                                                            "raised:FileNotFoundError")
+
+
 def test_the_running_interpreter_knows_itself():
     import platform
     assert Identity.current().version_text == platform.python_version()
+
+
+@pytest.mark.parametrize("entry, identity, platform, skipped", [
+    ({"before": "3.8"}, Identity("cpython", "3.7.16"), "linux", True),
+    ({"before": "3.8"}, Identity("cpython", "3.8.0"), "linux", False),
+    ({"platforms": ["win32"]}, Identity("cpython", "3.12.1"), "win32", True),
+    ({"platforms": ["win32"]}, Identity("cpython", "3.12.1"), "darwin", False),
+    ({"implementation": "pypy"}, Identity("pypy", "3.9.16"), "linux", True),
+    ({"implementation": "pypy", "before": "3.10"}, Identity("cpython", "3.9.18"), "linux", False),
+])
+def test_a_skip_entry_applies_where_every_scope_matches(entry, identity, platform, skipped):
+    """How a case's skips are read on Windows and macOS, checked here by their logic."""
+    from mpconform.harness.cell import skip_reason
+
+    request = {"start_method": "spawn", "skip": [dict(entry, reason="why")]}
+    assert skip_reason(request, identity, platform) == ("why" if skipped else None)

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from tests.tooling.conftest import cell
+from mpconform import vocabulary
+from tests.tooling.conftest import FIRST_METHOD, cell, methods
 
 METHODS = [m for m in ("fork", "spawn", "forkserver") if m in multiprocessing.get_all_start_methods()]
 
@@ -108,17 +109,25 @@ def test_the_runner_survives_every_fault_above(runner):
     assert runner.run(cell("ls.append(2)", start_method=METHODS[-1]))["outcome"] == "propagated"
 
 
-@pytest.mark.parametrize("transport", ["pool-apply", "pool-map", "executor", "manager-queue"])
+@pytest.mark.parametrize("transport", vocabulary.TRANSPORTS)
+@pytest.mark.parametrize("start_method", methods("fork", "spawn"))
+def test_every_transport_carries_the_proxies_to_the_child(runner, transport, start_method):
+    record = runner.run(dict(cell("ls[0] = 2", start_method=start_method), transport=transport))
+    assert record["outcome"] == "propagated", record
+    assert runner.run(cell("ls[0] = 3", start_method=FIRST_METHOD))["outcome"] == "propagated"
+
+
+@pytest.mark.parametrize("transport", sorted(set(vocabulary.TRANSPORTS) - {"process-args"}))
 def test_a_hanging_worker_is_hung_and_the_next_cell_still_runs(runner, transport):
     record = runner.run(dict(cell("import time; time.sleep(60)", timeout=2.0), transport=transport))
     assert (record["outcome"], record["side"]) == ("hung", "child")
-    assert runner.run(cell("ls[0] = 2", start_method="fork"))["outcome"] == "propagated"
+    assert runner.run(cell("ls[0] = 2", start_method=FIRST_METHOD))["outcome"] == "propagated"
 
 
 RACE_SETUP = {"ns": {"manager.Namespace": {"x": 0}}, "barrier": {"manager.Barrier": 2}}
 
 
-@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+@pytest.mark.parametrize("start_method", methods("fork", "spawn"))
 def test_two_children_ordered_by_a_barrier_lose_an_update_every_time(runner, start_method):
     request = cell("value = ns.x\nbarrier.wait()\nns.x = value + 1", RACE_SETUP, start_method)
     request["children"] = 2
@@ -143,3 +152,27 @@ def test_an_exception_in_either_child_is_the_cells(runner):
     request["children"] = 2
     record = runner.run(request)
     assert record["outcome"] == "raised:KeyError" and record["side"] == "child", record
+
+
+def test_a_case_of_its_own_manager_gets_a_fresh_one_shut_down_after_the_cell(runner):
+    counting = {"class": "cases._managers.CountingManager", "fresh": True}
+    setup = {"counter": {"manager.Counter": [0]}}
+    for _ in range(2):  # a fresh manager each time: the count starts at 0 again
+        record = runner.run(dict(cell("counter.increment()", setup), manager=counting))
+        assert record["outcome"] == "propagated", record
+        assert record["values"]["parent_after"] == "counter=Counter(count=1, marks=[])"
+
+
+def test_a_tcp_manager_with_its_own_key_serves_a_child_that_presents_it(runner):
+    remote = {"class": "cases._managers.RemoteManager", "address": "tcp", "authkey": "k", "fresh": True}
+    code = "from cases import _managers\n_managers.connect(shared, %r).shared_list().append(1)"
+    setup = {"shared": {"manager.shared_list": []}}
+    assert runner.run(dict(cell(code % b"k", setup), manager=remote))["outcome"] == "propagated"
+    assert runner.run(dict(cell(code % b"x", setup), manager=remote))["outcome"] == "raised:AuthenticationError"
+
+
+def test_a_skip_entry_that_applies_skips_with_its_reason(runner):
+    reason = "not on this interpreter, for the test"
+    record = runner.run(dict(cell("ls[0] = 2"), skip=[{"before": "9.0", "reason": reason}]))
+    assert record["outcome"] == "skipped:" + reason
+    assert runner.run(dict(cell("ls[0] = 2"), skip=[{"before": "3.0", "reason": reason}]))["outcome"] == "propagated"

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +33,7 @@ def build(tmp_path, *shard_list):
 
 @pytest.fixture
 def matrix(tmp_path):
-    versions = ["3.6.15", "3.8.18", "3.9.6", "3.9.18", "3.13.0"]
+    versions = ["3.6.15", "3.8.18", "3.9.18", "3.13.0"]  # one shard per minor version
     made = [make_shard(v, outcome=changed_at(tuple(int(p) for p in v.split(".")))) for v in versions]
     made.append(make_shard("3.9.16", implementation="pypy",
                            outcome=lambda case, method: "lost" if case.id == QUEUE_LIKE else case.expect[0]["outcome"]))
@@ -50,7 +51,7 @@ def test_the_matrix_validates_against_its_schema(matrix):
 def test_changed_in_names_the_patch_versions(matrix):
     case = next(c for c in matrix["cases"] if c["id"] == QUEUE_LIKE)
     linux = [line for line in case["changed_in"] if line.startswith("Linux")]
-    assert linux[0] == "Linux x86_64: raised:RemoteError up to 3.9.6 → propagated from 3.9.18"
+    assert linux[0] == "Linux x86_64: raised:RemoteError up to 3.8.18 → propagated from 3.9.18"
     assert "Linux x86_64: PyPy 3.9.16: lost" in linux
     assert case["differs"] is True
 
@@ -219,13 +220,22 @@ def pythons():
     ("transport.list.manager-queue", "after:  ls=[5]"),
     ("transport.dict.pool-map", "after:  di={0: 5}"),
     ("transport.namespace.pool-apply-nested", "after:  ns=Namespace(x=[1, 10])"),
+    ("transport.list.pipe", "after:  ls=[5]"),
+    ("transport.dict.mp-queue", "after:  di={0: 5}"),
+    ("transport.list.pool-initializer", "after:  ls=[5]"),
+    ("registered.object.attribute-assign", "verdict: lost"),
+    ("shared-memory.shareable-list.item-assign", "verdict: propagated"),
 ])
 def test_the_reproducer_shows_the_behaviour(tmp_path, python, case_id, after, capsys):
     assert cli.main(["repro", case_id]) == 0
     script = tmp_path / "repro.py"
     script.write_text(capsys.readouterr().out)
-    output = subprocess.run([python, str(script), "spawn"], capture_output=True, text=True, timeout=60)
+    if "shared-memory" in case_id and "3.6" in python:
+        pytest.skip("SharedMemoryManager arrived in 3.8")
+    output = subprocess.run([python, str(script), "spawn"], capture_output=True, text=True, timeout=60,
+                            env=dict(os.environ, PYTHONPATH=str(ROOT)))  # cases/_managers.py
     assert after in output.stdout.splitlines(), output.stdout + output.stderr
+    assert output.stdout.splitlines()[-1].startswith("verdict: ")
     assert output.returncode == 0 and "exit code: 1" not in output.stdout
 
 
@@ -278,7 +288,7 @@ def test_the_gallery_lists_each_trap_with_what_happens_and_its_fix(matrix):
     assert "<code>ns.x.append(10)</code> in the child, where ns.x holds a plain list" in section
     assert "lost on every CPython run (3.6.15 – 3.13.0)" in section
     queue_like = next(line for line in text.splitlines() if f"<sub>{QUEUE_LIKE}</sub>" in line)
-    assert "raised:RemoteError up to 3.9.6 → propagated from 3.9.18" in queue_like
+    assert "raised:RemoteError up to 3.8.18 → propagated from 3.9.18" in queue_like
     assert "direct-assign.list.append<" not in text  # propagates everywhere: not a trap
 
 
@@ -292,3 +302,26 @@ def test_the_gallery_escapes_every_string(hostile_matrix):
     page = render_html.render(*hostile_matrix)
     gotchas = page.split('<section id="gotchas">')[1].split("</section>")[0]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in gotchas and "<script" not in gotchas
+
+
+@pytest.mark.parametrize("problem, message", [
+    ("missing", "no such folder of shards"),
+    ("empty", "holds no shard"),
+    ("renamed", "its manifest says it is cpython-3.8.18-linux-x86_64.json"),
+    ("two-patches", "two shards for 3.9 on linux-x86_64"),
+])
+def test_report_refuses_bad_results_folders_and_writes_nothing(tmp_path, capsys, problem, message):
+    results = tmp_path / "results"
+    if problem != "missing":
+        results.mkdir()
+    if problem == "renamed":
+        write_shards(results, make_shard("3.8.18"))
+        (results / "cpython-3.8.18-linux-x86_64.json").rename(results / "copy-of-3.8.json")
+    if problem == "two-patches":
+        write_shards(results, make_shard("3.9.6"), make_shard("3.9.18"))
+    out = tmp_path / "out"
+    out.mkdir()
+    assert cli.main(["report", "--results", str(results), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert message in error and error.count("\n") == 1
+    assert list(out.iterdir()) == []

@@ -10,7 +10,7 @@ from multiprocessing.managers import SyncManager
 import pytest
 
 from mpconform import vocabulary
-from mpconform.harness import values
+from mpconform.harness import managers, values
 
 ACQUIRED_ELSEWHERE = "import threading\nt = threading.Thread(target=it.acquire)\nt.start()\nt.join()"
 # For each kind: a spec, then code that changes it (run on the proxy and on the model alike).
@@ -33,7 +33,11 @@ KINDS = {
     "manager.BoundedSemaphore": (1, "it.acquire()"),
     "manager.Barrier": (2, "it.abort()"),
     "manager.SyncManager": (None, "pass"),
+    # Made by a SharedMemoryManager (3.8+): objects of their own, not proxies.
+    "manager.ShareableList": ([1, 2], "it[0] = 5"),
+    "manager.SharedMemory": (4, "it.buf[0] = 7"),
 }
+SHARED_MEMORY_DECLARATION = {"class": "multiprocessing.managers.SharedMemoryManager"}
 
 
 def test_every_kind_is_covered_here():
@@ -41,9 +45,23 @@ def test_every_kind_is_covered_here():
 
 
 @pytest.fixture(scope="module")
-def manager():
+def sync_manager():
     with multiprocessing.get_context("spawn").Manager() as manager:
         yield manager
+
+
+@pytest.fixture(scope="module")
+def shared_memory_manager():
+    manager = managers.start(SHARED_MEMORY_DECLARATION, "spawn")
+    yield manager
+    managers.shutdown(manager)
+
+
+@pytest.fixture
+def manager(request, sync_manager):
+    if request.node.callspec.params["kind"] in ("manager.ShareableList", "manager.SharedMemory"):
+        return request.getfixturevalue("shared_memory_manager")
+    return sync_manager
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -51,7 +69,8 @@ def test_the_model_reads_back_as_the_proxy_before_and_after_a_change(manager, ki
     if kind == "manager.set" and not hasattr(SyncManager, "set"):
         pytest.skip("SyncManager.set() arrived in 3.14 (gh-129948)")
     spec, code = KINDS[kind]
-    proxy, model = values.build({kind: spec}, manager), values.build({kind: spec})
+    declaration = SHARED_MEMORY_DECLARATION if "Shar" in kind else None
+    proxy, model = values.build({kind: spec}, manager, declaration), values.build({kind: spec}, None, declaration)
     assert values.read(proxy) == values.read(model)
     before = values.read(model)
     for it in (proxy, model):

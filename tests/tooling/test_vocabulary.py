@@ -43,7 +43,7 @@ def test_the_catalogue_uses_every_word_it_defines():
     assert {case.container for case in cases} == set(vocabulary.CONTAINERS)
     assert {case.transport for case in cases} == set(vocabulary.TRANSPORTS)
     kinds = {key for case in cases for key in re.findall(r"'(manager\.\w+)'", repr(case.setup))}
-    assert kinds == set(vocabulary.MANAGED_KINDS)
+    assert set(vocabulary.MANAGED_KINDS) <= kinds  # and the kinds the cases' own managers register
 
 
 def test_every_pattern_has_a_title_a_meaning_and_a_link():

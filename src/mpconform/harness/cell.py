@@ -4,7 +4,6 @@ Runs in the runner process, which has no other threads, so that forking is safe.
 """
 
 import multiprocessing
-import os
 import signal
 import sys
 import time
@@ -12,57 +11,13 @@ from multiprocessing.connection import wait
 
 from mpconform import outcomes
 from mpconform.harness import child, values
+from mpconform.harness.managers import stop
+from mpconform.identity import Identity, parse_version
 from mpconform.vocabulary import DEFAULT_TRANSPORT, WORKER_TRANSPORTS
 
 
 class Aborted(Exception):
     """The runner was told to stop (its controlling process went away) in the middle of a cell."""
-
-
-class ManagerPool:
-    """One manager per start method, reused across cells and replaced when it dies."""
-
-    def __init__(self):
-        self._managers = {}
-
-    def get(self, start_method):
-        manager = self._managers.get(start_method)
-        if manager is not None and not manager._process.is_alive():
-            self.discard(start_method)
-            manager = None
-        if manager is None:
-            manager = multiprocessing.get_context(start_method).Manager()
-            self._managers[start_method] = manager
-        return manager
-
-    def discard(self, start_method):
-        manager = self._managers.pop(start_method, None)
-        if manager is not None:
-            shutdown(manager)
-
-    def close(self):
-        for start_method in list(self._managers):
-            self.discard(start_method)
-
-
-def shutdown(manager):
-    try:
-        manager.shutdown()
-    except Exception:
-        pass
-    process = getattr(manager, "_process", None)
-    if process is not None and process.is_alive():
-        stop(process)
-
-
-def stop(process, grace=2.0):
-    """Terminate, then kill, a multiprocessing Process; never leaves it running."""
-    if process.is_alive():
-        process.terminate()
-        process.join(grace)
-    if process.is_alive():
-        os.kill(process.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
-        process.join(grace)
 
 
 def _raised(record, side, error):
@@ -81,28 +36,49 @@ def _signal_name(number):
 def run(request, managers, abort=None):
     """Run one cell and return its record (plain literals).
 
-    ``request``: the case's ``request()`` plus ``start_method``. ``abort``: an object with a
-    ``fileno()`` that becomes readable when the runner must stop (POSIX only).
+    ``request``: the case's ``request()`` plus ``start_method``. ``managers``: a
+    ``managers.ManagerPool``. ``abort``: an object with a ``fileno()`` that becomes readable
+    when the runner must stop (POSIX only).
     """
-    start_method = request["start_method"]
     record = outcomes.record()
     started = time.time()
     try:
-        if start_method not in multiprocessing.get_all_start_methods():
-            record["outcome"] = outcomes.skipped(
-                "start method %r is not available on this platform" % start_method)
+        reason = skip_reason(request)
+        if reason:
+            record["outcome"] = outcomes.skipped(reason)
             return record
         return _run(request, managers, abort, record)
     finally:
+        managers.end_cell()
         record["duration"] = round(time.time() - started, 4)
+
+
+def skip_reason(request, identity=None, platform=None):
+    """Why this cell cannot run here, or None: the start method is missing, or one of the
+    case's ``skip`` entries (``before`` a version, on ``platforms``, on an ``implementation``)
+    applies."""
+    if request["start_method"] not in multiprocessing.get_all_start_methods():
+        return "start method %r is not available on this platform" % request["start_method"]
+    identity = identity or Identity.current()
+    platform = platform or sys.platform
+    for entry in request.get("skip", ()):
+        if "before" in entry and identity.version >= parse_version(entry["before"]):
+            continue
+        if "platforms" in entry and not any(platform.startswith(p) for p in entry["platforms"]):
+            continue
+        if "implementation" in entry and entry["implementation"] != identity.implementation:
+            continue
+        return entry["reason"]
+    return None
 
 
 def _run(request, managers, abort, record):
     start_method = request["start_method"]
+    declaration = request.get("manager")
     seen = record["values"]
     try:
-        manager = managers.get(start_method)
-        names = {name: values.build(spec, manager) for name, spec in request["setup"].items()}
+        manager = managers.get(start_method, declaration)
+        names = {name: values.build(spec, manager, declaration) for name, spec in request["setup"].items()}
         before = values.read_state(names)
     except Exception as error:
         return _raised(record, "setup", error)
@@ -110,17 +86,15 @@ def _run(request, managers, abort, record):
 
     context = multiprocessing.get_context(start_method)
     transport = request.get("transport", DEFAULT_TRANSPORT)
-    if transport == "executor" and sys.version_info < (3, 7):
-        record["outcome"] = outcomes.skipped(
-            "ProcessPoolExecutor takes no mp_context before Python 3.7 (bpo-31540), so it "
-            "cannot be run under a chosen start method")
-        return record
+    case = {"code": request["code"], "setup": request["setup"], "manager": declaration,
+            "children": request.get("children", 1)}
     try:
         if transport in WORKER_TRANSPORTS:
-            report, hung, crash = _via_worker(transport, context, names, request)
+            report, hung, crash = _via_worker(transport, context, names, case, request["timeout"])
             exitcode = None
         else:
-            report, hung, exitcode = _via_process(transport, context, manager, names, request, abort)
+            report, hung, exitcode = _via_process(transport, context, managers, names, case,
+                                                  request["timeout"], abort)
             crash = None
     except Aborted:
         raise
@@ -160,45 +134,47 @@ def _run(request, managers, abort, record):
     return record
 
 
-def _via_process(transport, context, manager, names, request, abort):
+def _via_process(transport, context, managers, names, case, timeout, abort):
     """(report or None, hung, exit code): fresh children started with ``Process``.
 
     Usually one child; a case may ask for several that run the same code at once (a race,
     ordered by a Barrier of the case's own). Their report is the first child's, carrying the
     first exception any of them raised; the exit code is the first non-zero one of those that
-    exited by themselves, else of all.
+    exited by themselves, else of all. The proxies travel as Process arguments, or through a
+    carrier: a manager Queue, a ``multiprocessing.Queue`` or a ``Pipe``.
     """
-    count = request.get("children", 1)
-    pipes = [context.Pipe(duplex=False) for _ in range(count)]
-    queue = None
-    if transport == "manager-queue":
-        queue = manager.Queue()
-        queue.put(names)
+    pipes = [context.Pipe(duplex=False) for _ in range(case["children"])]
+    carrier, sender = _carrier(transport, context, managers, case)
     processes = []
     try:
         for _, writer in pipes:
-            if queue is not None:
-                target, arguments = child.run_from_queue, (writer, queue, request["code"], request["setup"])
+            if carrier is not None:
+                target, arguments = child.run_from, (writer, carrier, case)
             else:
-                target, arguments = child.run, (writer, names, request["code"], request["setup"], count)
+                target, arguments = child.run, (writer, names, case)
             # Not daemonic, like a user's own Process: the case's code may start processes
             # (a Manager of its own); ``stop`` ends the child whatever it does.
             process = context.Process(target=target, args=arguments, name="mpconform-cell")
             process.start()
             processes.append(process)
+        if sender is not None:
+            # After the children started: a multiprocessing.Queue's put starts a feeder thread,
+            # and the runner must not fork while it has one.
+            sender(names)
     except Exception:
         for process in processes:
             stop(process)
         for reader, writer in pipes:
             reader.close()
             writer.close()
+        _close_carrier(carrier)
         raise
     for _, writer in pipes:
         writer.close()
     readers = [reader for reader, _ in pipes]
     exited = []
     try:
-        reports, hung = _await(processes, readers, request["timeout"], abort)
+        reports, hung = _await(processes, readers, timeout, abort)
         # Before ``stop``: a sibling it terminates must not hide why the first one died.
         exited = [process.exitcode for process in processes if process.exitcode is not None]
     finally:
@@ -206,6 +182,7 @@ def _via_process(transport, context, manager, names, request, abort):
             reader.close()
         for process in processes:
             stop(process)
+        _close_carrier(carrier)
     exitcodes = exited + [process.exitcode for process in processes]
     exitcode = next((code for code in exitcodes if code), exitcodes[0])
     if None in reports:
@@ -218,47 +195,84 @@ def _via_process(transport, context, manager, names, request, abort):
     return report, hung, exitcode
 
 
-def _via_worker(transport, context, names, request):
+def _carrier(transport, context, managers, case):
+    """(what the child reads the proxies from, how the parent sends them) for a transport."""
+    if transport == "manager-queue":
+        queue = managers.get(context.get_start_method()).Queue()  # the built-in SyncManager's
+        return queue, queue.put
+    if transport == "mp-queue":
+        queue = context.Queue()
+        return queue, queue.put
+    if transport == "pipe":
+        receiver, sender = context.Pipe(duplex=False)
+        return receiver, sender.send
+    return None, None
+
+
+def _close_carrier(carrier):
+    if carrier is None:
+        return
+    if hasattr(carrier, "join_thread"):  # a multiprocessing.Queue: stop its feeder thread
+        carrier.close()
+        carrier.join_thread()
+    elif hasattr(carrier, "recv"):
+        carrier.close()
+
+
+def _via_worker(transport, context, names, case, timeout):
     """(report or None, hung, crash description): one task on a fresh one-worker pool.
 
-    The pool's threads live only for this cell: it is torn down (threads joined) before the
-    runner starts anything else, so the runner never forks while it has other threads.
+    The proxies travel as the task's argument, or as the pool's ``initargs`` (kept by its
+    initializer in a global, as users do). The pool's threads live only for this cell: it is
+    torn down (threads joined) before the runner starts anything else, so the runner never
+    forks while it has other threads.
     """
-    task = (names, request["code"], request["setup"])
-    timeout = request["timeout"]
-    if transport == "executor":
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures import TimeoutError as FutureTimeout
-        from concurrent.futures.process import BrokenProcessPool
-
-        executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        hung = False
-        try:
-            return executor.submit(child.run_in_worker, *task).result(timeout), False, None
-        except FutureTimeout:
-            hung = True
-            return None, True, None
-        except BrokenProcessPool as error:
-            return None, False, "%s: %s" % (type(error).__name__, error)
-        finally:
-            for process in list((getattr(executor, "_processes", None) or {}).values()):
-                if process.is_alive():
-                    process.terminate()
-            # A wedged executor may never finish shutting down: then its thread is left behind
-            # and the runner restarts (see runner.serve) rather than fork beside it.
-            executor.shutdown(wait=not hung)
-    pool = context.Pool(1)
+    kept = transport.endswith("-initializer")
+    setup = {"initializer": child.keep, "initargs": (names,)} if kept else {}
+    if transport.startswith("executor"):
+        return _via_executor(context, names, case, timeout, setup)
+    pool = context.Pool(1, **setup)
     try:
-        if transport == "pool-apply":
-            pending = pool.apply_async(child.run_in_worker, task)
-            return pending.get(timeout), False, None
-        pending = pool.map_async(child.run_in_worker_packed, [task])
-        return pending.get(timeout)[0], False, None
+        if kept:
+            pending = pool.apply_async(child.run_kept, (case,))
+        elif transport == "pool-apply":
+            pending = pool.apply_async(child.run_in_worker, (names, case))
+        else:
+            pending = pool.map_async(child.run_in_worker_packed, [(names, case)])
+            return pending.get(timeout)[0], False, None
+        return pending.get(timeout), False, None
     except multiprocessing.TimeoutError:
         return None, True, None
     finally:
         pool.terminate()
         pool.join()
+
+
+def _via_executor(context, names, case, timeout, setup):
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import TimeoutError as FutureTimeout
+    from concurrent.futures.process import BrokenProcessPool
+
+    executor = ProcessPoolExecutor(max_workers=1, mp_context=context, **setup)
+    hung = False
+    try:
+        if setup:
+            future = executor.submit(child.run_kept, case)
+        else:
+            future = executor.submit(child.run_in_worker, names, case)
+        return future.result(timeout), False, None
+    except FutureTimeout:
+        hung = True
+        return None, True, None
+    except BrokenProcessPool as error:
+        return None, False, "%s: %s" % (type(error).__name__, error)
+    finally:
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.terminate()
+        # A wedged executor may never finish shutting down: then its thread is left behind
+        # and the runner restarts (see runner.serve) rather than fork beside it.
+        executor.shutdown(wait=not hung)
 
 
 def _await(processes, readers, timeout, abort):

@@ -33,19 +33,20 @@ def read_state_text(names):
         return None, describe_exception(error)
 
 
-def intended_state(setup, code, runs=1):
-    """(the state ``code`` leaves on plain Python, error text or None).
+def intended_state(case):
+    """(the state ``case``'s code leaves on plain Python, error text or None).
 
-    With several children the code runs ``runs`` times in turn: what they would leave if none
-    of them overlapped.
+    With several children the code runs ``case["children"]`` times in turn: what they would
+    leave if none of them overlapped. ``case`` may be a whole request.
     """
-    names = {name: values.build(spec) for name, spec in setup.items()}
+    names = {name: values.build(spec, declaration=case.get("manager"))
+             for name, spec in case["setup"].items()}
     scope = dict(names)
     scope["__name__"] = "__mpconform_model__"
     real_stdout, sys.stdout = sys.stdout, io.StringIO()  # what the code prints was shown once already
     try:
-        compiled = compile(code, "<case model>", "exec")
-        for _ in range(runs):
+        compiled = compile(case["code"], "<case model>", "exec")
+        for _ in range(case.get("children", 1)):
             exec(compiled, dict(scope))
         return values.read_state(names), None
     except Exception as error:
@@ -54,8 +55,12 @@ def intended_state(setup, code, runs=1):
         sys.stdout = real_stdout
 
 
-def perform(names, code, setup, runs=1):
-    """Run ``code`` with ``names`` bound; the child's report (what it saw and meant), a picklable dict."""
+def perform(names, case):
+    """Run the case's code with ``names`` bound; the child's report (what it saw and meant).
+
+    ``case``: ``code``, ``setup``, ``manager`` (its declaration, or None) and ``children`` (how
+    many children run the code at once; the model runs it that often).
+    """
     # The run may have been launched with SIGINT ignored (e.g. from a background shell);
     # the child must not inherit that, so that Ctrl-C reaches it like a user's program.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -66,12 +71,12 @@ def perform(names, code, setup, runs=1):
     scope = dict(names)
     scope["__name__"] = "__mpconform_case__"
     try:
-        exec(compile(code, "<case>", "exec"), scope)
+        exec(compile(case["code"], "<case>", "exec"), scope)
         report["exception"] = None
     except BaseException as error:
         report["exception"] = describe_exception(error)
     report["child_after"], report["child_after_error"] = read_state_text(names)
-    report["intended"], report["intended_error"] = intended_state(setup, code, runs)
+    report["intended"], report["intended_error"] = intended_state(case)
     try:
         import pickle
 
@@ -83,27 +88,44 @@ def perform(names, code, setup, runs=1):
     return report
 
 
-def run(channel, names, code, setup, runs=1):
-    """Process target: ``names`` are the proxies (Process arguments), bound as globals of ``code``.
-
-    ``runs``: how many children run the same code at once (the model runs it that often).
-    """
-    channel.send(perform(names, code, setup, runs))
+def run(channel, names, case):
+    """Process target: ``names`` are the proxies (Process arguments), bound as globals of the code."""
+    channel.send(perform(names, case))
     channel.close()
 
 
-def run_from_queue(channel, queue, code, setup):
-    """Process target: the proxies arrive through a manager Queue instead of as arguments."""
-    names = queue.get(timeout=30)
-    channel.send(perform(names, code, setup))
+def run_from(channel, carrier, case):
+    """Process target: the proxies arrive through a carrier, a Queue (manager or
+    multiprocessing) or the receiving end of a Pipe."""
+    if hasattr(carrier, "recv"):
+        if not carrier.poll(30):
+            raise RuntimeError("nothing arrived through the pipe in 30 s")
+        names = carrier.recv()
+    else:
+        names = carrier.get(timeout=30)
+    channel.send(perform(names, case))
     channel.close()
 
 
-def run_in_worker(names, code, setup):
-    """Pool / executor task: the proxies arrive as the task's argument; the result is returned."""
-    return perform(names, code, setup)
+def run_in_worker(names, case):
+    """Pool / executor task: the proxies arrive as the task's argument; the report is returned."""
+    return perform(names, case)
 
 
 def run_in_worker_packed(arguments):
-    """``Pool.map`` task: one tuple of (names, code, setup)."""
+    """``Pool.map`` task: one tuple of (names, case)."""
     return perform(*arguments)
+
+
+_KEPT = {}
+
+
+def keep(names):
+    """Pool / executor initializer: keep the proxies in a global, as users do with initargs."""
+    _KEPT.clear()
+    _KEPT.update(names)
+
+
+def run_kept(case):
+    """Pool / executor task: run the case on the proxies the initializer kept."""
+    return perform(dict(_KEPT), case)

@@ -16,7 +16,7 @@ import threading
 import time
 
 import mpconform
-from mpconform import outcomes
+from mpconform import catalogue, outcomes
 
 # A cell's timeout bounds its child; setup and observation through the manager get this much more.
 RUNNER_GRACE = 30.0
@@ -25,8 +25,11 @@ OUTPUT_KEPT = 4000
 _RUNNER_CODE = "from mpconform.harness.runner import main; main()"
 
 
-def _package_root():
-    return os.path.dirname(os.path.dirname(os.path.abspath(mpconform.__file__)))
+def _import_roots():
+    """Where the runner imports from: mpconform's source, and the folder holding ``cases/``,
+    whose modules (a case's own manager classes) its manager servers import too."""
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(mpconform.__file__)))
+    return [package_root, os.path.dirname(catalogue.default_directory())]
 
 
 class Runner:
@@ -41,8 +44,7 @@ class Runner:
 
     def start(self):
         env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in [_package_root(), env.get("PYTHONPATH")] if p)
+        env["PYTHONPATH"] = os.pathsep.join(_import_roots() + [p for p in [env.get("PYTHONPATH")] if p])
         handle, self.log_path = tempfile.mkstemp(prefix="mpconform-runner-", suffix=".log")
         os.close(handle)
         # The runner appends (O_APPEND) through its own descriptor; we read through another,

@@ -19,7 +19,7 @@ import sys
 import threading
 
 from mpconform import outcomes
-from mpconform.harness import cell, child
+from mpconform.harness import cell, child, managers
 
 
 def _stop_on_sigterm(signum, frame):
@@ -28,7 +28,7 @@ def _stop_on_sigterm(signum, frame):
 
 def serve(requests, replies, abort=None):
     """Answer each request line with one record line, until ``requests`` ends."""
-    managers = cell.ManagerPool()
+    pool = managers.ManagerPool()
     try:
         while True:
             line = requests.readline()
@@ -42,7 +42,7 @@ def serve(requests, replies, abort=None):
                     "message": "runner has %d threads" % threads})
             else:
                 try:
-                    record = cell.run(request, managers, abort)
+                    record = cell.run(request, pool, abort)
                 except cell.Aborted:
                     return
                 except Exception as error:
@@ -58,9 +58,9 @@ def serve(requests, replies, abort=None):
                 return
             gc.collect()  # after the reply, while the client reads it: off the cell's path
     finally:
-        managers.close()
+        pool.close()
         for process in multiprocessing.active_children():
-            cell.stop(process)
+            managers.stop(process)
 
 
 def main():

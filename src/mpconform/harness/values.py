@@ -161,8 +161,27 @@ class ModelBarrier:
         self.broken = False
 
 
+class ModelSharedMemory:
+    """Plain stand-in for a SharedMemory block: ``buf`` is its bytes."""
+
+    def __init__(self, size):
+        self.buf = bytearray(size)
+
+
 class ModelManager:
-    """Plain stand-in for a SyncManager: what it makes is the plain object a proxy stands for."""
+    """Plain stand-in for a manager: what it makes is the plain object a proxy stands for.
+
+    ``registry``: ``{typeid: callable}`` of a declared manager's own registrations; the model
+    of such an object is what the callable returns.
+    """
+
+    def __init__(self, registry=None):
+        self._registry = registry or {}
+
+    def __getattr__(self, typeid):
+        if typeid.startswith("_") or typeid not in self._registry:
+            raise AttributeError(typeid)
+        return self._registry[typeid]
 
     def list(self, sequence=()):
         return list(sequence)
@@ -211,6 +230,12 @@ class ModelManager:
     def Barrier(self, parties, action=None, timeout=None):
         return ModelBarrier(parties)
 
+    def ShareableList(self, sequence=None):
+        return list(sequence or ())
+
+    def SharedMemory(self, size):
+        return ModelSharedMemory(size)
+
     def shutdown(self):
         pass
 
@@ -243,43 +268,62 @@ class NamespaceView:
         return "Namespace(%s)" % ", ".join("%s=%r" % item for item in items)
 
 
-def managed_kind(spec):
+def managed_kind(spec, registered=()):
+    """The ``manager.<kind>`` key of a spec that stands for a managed object, else None.
+
+    ``registered``: the typeids a declared manager registers beside the built-in kinds.
+    """
     if isinstance(spec, dict) and len(spec) == 1:
         key = next(iter(spec))
         if isinstance(key, str) and key.startswith("manager."):
-            if key not in MANAGED_KINDS:
-                raise SpecError("unknown managed kind %r (one of %s)" % (key, ", ".join(MANAGED_KINDS)))
+            if key not in MANAGED_KINDS and key[len("manager."):] not in registered:
+                known = list(MANAGED_KINDS) + ["manager." + typeid for typeid in sorted(registered)]
+                raise SpecError("unknown managed kind %r (one of %s)" % (key, ", ".join(known)))
             return key
     return None
 
 
-def build(spec, manager=None):
-    """Proxies made by ``manager`` for the managed parts of ``spec``; plain Python if None."""
-    return _build(spec, ModelManager() if manager is None else manager)
+def build(spec, manager=None, declaration=None):
+    """Proxies made by ``manager`` for the managed parts of ``spec``; plain Python if None.
+
+    ``declaration``: the case's manager declaration (see ``managers``), whose registrations are
+    the kinds beyond SyncManager's.
+    """
+    from mpconform.harness import managers
+
+    registry = managers.registry(declaration) if declaration else {}
+    maker = ModelManager(registry) if manager is None else manager
+    return _build(spec, maker, registry)
 
 
-def _build(spec, maker):
+def _build(spec, maker, registered=()):
     """``spec`` built by ``maker``: a real manager, or the ModelManager of plain objects."""
-    kind = managed_kind(spec)
+    kind = managed_kind(spec, registered)
     if kind is None:
         if isinstance(spec, list):
-            return [_build(item, maker) for item in spec]
+            return [_build(item, maker, registered) for item in spec]
         if isinstance(spec, dict):
-            return {key: _build(value, maker) for key, value in spec.items()}
+            return {key: _build(value, maker, registered) for key, value in spec.items()}
         return spec
     value = spec[kind]
     if kind == "manager.SyncManager":
         return maker
+    if kind not in MANAGED_KINDS:  # a registered typeid: the spec lists its arguments
+        return getattr(maker, kind.split(".", 1)[1])(*[_build(item, maker, registered) for item in value])
     if value and kind in _ACQUIRABLE and kind != "manager.Lock":
         raise SpecError("%s cannot start acquired: reentrant, it would read as free to the "
                         "process that acquired it" % kind)
     make = getattr(maker, kind.split(".")[1])  # AttributeError where a version lacks the kind
     if kind == "manager.list":
-        return make([_build(item, maker) for item in value])
+        return make([_build(item, maker, registered) for item in value])
     if kind == "manager.dict":
-        return make({key: _build(item, maker) for key, item in value.items()})
+        return make({key: _build(item, maker, registered) for key, item in value.items()})
     if kind == "manager.set":
-        return make({_build(item, maker) for item in value})
+        return make({_build(item, maker, registered) for item in value})
+    if kind == "manager.ShareableList":
+        return make(list(value))
+    if kind == "manager.SharedMemory":
+        return make(value)
     if kind in ("manager.Value", "manager.Array"):
         typecode, content = value
         return make(typecode, content)
@@ -291,13 +335,13 @@ def _build(spec, maker):
             made.acquire()
     elif kind in ("manager.Queue", "manager.JoinableQueue"):
         for item in value:
-            made.put(_build(item, maker))
+            made.put(_build(item, maker, registered))
     elif kind == "manager.Event":
         if value:
             made.set()
     else:  # manager.Namespace
         for key, item in value.items():
-            setattr(made, key, _build(item, maker))
+            setattr(made, key, _build(item, maker, registered))
     return made
 
 
@@ -349,6 +393,9 @@ def read(value):
             return Reading("Value", repr(read(value.get())))
         if typeid == "Array":
             return [read(item) for item in value]
+    shared = _shared_memory_reading(value)
+    if shared is not None:
+        return shared
     if isinstance(value, ModelJoinableQueue):
         return Reading("JoinableQueue", "size=%d" % value.qsize())
     if isinstance(value, ModelQueue):
@@ -376,11 +423,31 @@ def read(value):
         return {key: read(item) for key, item in value.items()}
     if isinstance(value, (set, frozenset)):
         return {read(item) for item in value}
+    if type(value).__module__.startswith("cases") and hasattr(value, "__dict__"):
+        # An object of a class registered by a case's own manager: its attributes.
+        attributes = sorted((k, read(v)) for k, v in vars(value).items())
+        return Reading(type(value).__name__, ", ".join("%s=%r" % item for item in attributes))
     return value
 
 
+def _shared_memory_reading(value):
+    """A ShareableList as a list; a SharedMemory block as its bytes (trailing zeros, which
+    platforms add when they round the size up, left out); else None."""
+    if isinstance(value, ModelSharedMemory):
+        return Reading("SharedMemory", repr(bytes(value.buf).rstrip(b"\0")))
+    try:
+        from multiprocessing import shared_memory
+    except ImportError:  # before 3.8
+        return None
+    if isinstance(value, shared_memory.ShareableList):
+        return [read(item) for item in value]
+    if isinstance(value, shared_memory.SharedMemory):
+        return Reading("SharedMemory", repr(bytes(value.buf).rstrip(b"\0")))
+    return None
+
+
 def read_state(names):
-    """``{name: readd value}`` for a case's top-level names."""
+    """The state of a case's top-level names: ``{name: what read() gives}``."""
     return {name: read(value) for name, value in sorted(names.items())}
 
 

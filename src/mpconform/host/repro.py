@@ -1,137 +1,127 @@
-"""A self-contained script that shows one case's behaviour on any interpreter from 3.6 on."""
+"""A self-contained script that shows one case's behaviour on any interpreter from 3.6 on.
+
+The script embeds the harness's own ``values`` module (how a setup is built, its plain-Python
+model, how state is read back), so it prints exactly what a cell compares: the state before,
+after the child ran, what the same code gives on plain Python, and the verdict.
+"""
 
 from __future__ import annotations
 
+import inspect
 import textwrap
 
 from mpconform import catalogue
-from mpconform.harness.values import managed_kind
-
-_HELPERS = '''
-def show(value):
-    """Plain values for a proxy (nested proxies included), as the parent sees them."""
-    from multiprocessing.managers import BaseManager, BaseProxy, Namespace
-
-    if isinstance(value, BaseProxy):
-        typeid = value._token.typeid
-        if typeid in ("Queue", "JoinableQueue"):
-            return "%s(size=%d)" % (typeid, value.qsize())
-        if typeid == "Event":
-            return "Event(set=%s)" % value.is_set()
-        if typeid in ("Lock", "RLock", "Condition"):
-            held = not value.acquire(False)
-            if not held:
-                value.release()
-            return "%s(locked=%s)" % (typeid, held)
-        if typeid in ("Semaphore", "BoundedSemaphore"):
-            taken = 0
-            while taken < 1000 and value.acquire(False):
-                taken += 1
-            for _ in range(taken):
-                value.release()
-            return "%s(value=%d)" % (typeid, taken)
-        if typeid == "Barrier":
-            return "Barrier(parties=%d, broken=%s)" % (value.parties, value.broken)
-        if typeid == "Value":
-            return "Value(%s)" % show(value.get())
-        value = value._getvalue()
-        if typeid == "Array":
-            value = list(value)
-    if isinstance(value, Namespace):
-        return "Namespace(%s)" % ", ".join(
-            "%s=%s" % (k, show(v)) for k, v in sorted(vars(value).items()))
-    if isinstance(value, list):
-        return "[%s]" % ", ".join(show(v) for v in value)
-    if isinstance(value, dict):
-        return "{%s}" % ", ".join("%r: %s" % (k, show(v)) for k, v in value.items())
-    if isinstance(value, BaseManager):
-        return "SyncManager()"
-    return repr(value)
-'''
+from mpconform.harness import managers, values
+from mpconform.vocabulary import MANAGED_KINDS
 
 
-def _expression(spec, statements: list[str], counter: list[int], name: str | None = None) -> str:
-    """Python source that builds ``spec`` with a manager named ``manager``.
+def _embedded_values() -> str:
+    """values.py without its docstring, with the one import it makes at the top inlined."""
+    source = inspect.getsource(values)
+    body = source.split('"""', 2)[2]
+    return body.replace("from mpconform.vocabulary import MANAGED_KINDS",
+                        "MANAGED_KINDS = %r" % (MANAGED_KINDS,), 1).strip("\n")
 
-    A Namespace needs statements of its own: they go to ``statements``, under ``name``.
-    """
-    kind = managed_kind(spec)
-    if kind is None:
-        if isinstance(spec, list):
-            return "[%s]" % ", ".join(_expression(item, statements, counter) for item in spec)
-        if isinstance(spec, dict):
-            return "{%s}" % ", ".join("%r: %s" % (k, _expression(v, statements, counter))
-                                      for k, v in spec.items())
-        return repr(spec)
-    value = spec[kind]
-    if kind == "manager.SyncManager":
-        return "manager"
-    if kind in ("manager.Semaphore", "manager.BoundedSemaphore", "manager.Barrier", "manager.set"):
-        return "%s(%r)" % (kind, value)
-    if kind in ("manager.Lock", "manager.RLock", "manager.Condition"):
-        counter[0] += 1
-        name = name or "%s_%d" % (kind.split(".")[1].lower(), counter[0])
-        statements.append("%s = %s()" % (name, kind))
-        if value:
-            statements.append("%s.acquire()" % name)
-        return name
-    if kind in ("manager.Value", "manager.Array"):
-        typecode, content = value
-        return "%s(%r, %s)" % (kind, typecode, _expression(content, statements, counter))
-    if kind in ("manager.Queue", "manager.JoinableQueue", "manager.Event"):
-        counter[0] += 1
-        name = name or "%s_%d" % (kind.split(".")[1].lower(), counter[0])
-        statements.append("%s = %s()" % (name, kind))
-        if kind != "manager.Event":
-            statements += ["%s.put(%s)" % (name, _expression(item, statements, counter)) for item in value]
-        elif value:
-            statements.append("%s.set()" % name)
-        return name
-    if kind == "manager.Namespace":
-        if name is None:
-            counter[0] += 1
-            name = "namespace_%d" % counter[0]
-        statements.append("%s = manager.Namespace()" % name)
-        for key, item in value.items():
-            statements.append("%s.%s = %s" % (name, key, _expression(item, statements, counter)))
-        return name
-    return "%s(%s)" % (kind, _expression(value, statements, counter))  # manager.list / manager.dict
+
+def _manager_start(declaration: dict | None) -> tuple[str, str]:
+    """(import line, expression that makes the manager) for a case's declaration."""
+    declaration = declaration or {}
+    path = declaration.get("class", managers.SYNC_MANAGER)
+    module, _, name = path.rpartition(".")
+    options = ["ctx=context"]
+    if declaration.get("address") == "tcp":
+        options.append("address=('127.0.0.1', 0)")
+    if "authkey" in declaration:
+        options.append("authkey=%r" % declaration["authkey"].encode("utf-8"))
+    return "from %s import %s" % (module, name), "%s(%s)" % (name, ", ".join(options))
 
 
 def script(case: catalogue.Case, start_method: str = "spawn") -> str:
-    statements: list[str] = []
-    counter = [0]
-    for name, spec in case.setup.items():
-        expression = _expression(spec, statements, counter, name)
-        if expression != name:
-            statements.append("%s = %s" % (name, expression))
     names = sorted(case.setup)
     arguments = ", ".join(names)
-    shown = " ".join("%s=%%s" % name for name in names)
-    shown_values = ", ".join("show(%s)" % name for name in names)
+    registry = sorted(managers.registry(case.manager)) if case.manager else []
+    import_line, make_manager = _manager_start(case.manager)
+    needs_checkout = "cases." in repr(case.manager) + case.code
     references = "\n".join("#   %s" % ref for ref in case.references)
     expectations = "\n".join("#   %s" % _describe(entry) for entry in case.expect)
+    run_from = ("# Needs mpconform's cases/ folder importable: PYTHONPATH=<the checkout> python repro.py\n"
+                if needs_checkout else "")
     return (
         f"# mpconform reproducer for {case.id}\n"
         f"# {case.description}\n"
         f"# Expected:\n{expectations}\n"
         f"# References:\n{references}\n"
-        f"# Usage: python repro.py [fork|spawn|forkserver]   (Python 3.6 or later)\n"
+        f"# Usage: python repro.py [fork|spawn|forkserver]   (Python 3.6 or later)\n{run_from}"
         "import multiprocessing\nimport sys\n"
-        f"{_HELPERS}\n\n"
+        f"{import_line}\n\n"
+        "# ---- how the suite builds a setup, models it on plain Python and reads state back ----\n"
+        f"{_embedded_values()}\n\n"
+        "# ---- the case ----\n"
+        f"SETUP = {case.setup!r}\n"
+        f"REGISTERED = {registry!r}  # typeids of the case's own manager\n\n\n"
         f"def child({arguments}):\n"
         f"{textwrap.indent(case.code, '    ')}\n"
-        f"{_EXTRA_FUNCTIONS.get(case.transport, '')}\n\n"
+        f"{_CARRIED}\n\n"
+        "def show(label, names):\n"
+        "    print(label, state_text(read_state(names)).replace('\\n', ' '))\n\n\n"
+        "def plain_python():\n"
+        "    model = ModelManager({typeid: getattr(" + make_manager.split("(")[0] + ", '_registry')[typeid][0]\n"
+        "                          for typeid in REGISTERED})\n"
+        "    names = {name: _build(spec, model, REGISTERED) for name, spec in SETUP.items()}\n"
+        f"    for _ in range({case.children}):\n"
+        "        child(**names)\n"
+        "    return read_state(names)\n\n\n"
         "if __name__ == \"__main__\":\n"
         f"    start_method = sys.argv[1] if len(sys.argv) > 1 else {start_method!r}\n"
         "    context = multiprocessing.get_context(start_method)\n"
-        "    with context.Manager() as manager:\n"
-        f"{textwrap.indent(chr(10).join(statements), '        ')}\n"
-        f"        print(\"before: {shown}\" % ({shown_values},))\n"
-        f"{textwrap.indent(_deliver(case.transport, arguments, case.children), '        ')}\n"
-        f"        print(\"after:  {shown}\" % ({shown_values},))\n"
+        f"    manager = {make_manager}\n"
+        "    manager.start()\n"
+        "    try:\n"
+        "        names = {name: _build(spec, manager, REGISTERED) for name, spec in SETUP.items()}\n"
+        f"        {arguments} = {', '.join('names[%r]' % n for n in names)}\n"
+        "        before = read_state(names)\n"
+        "        show('before:', names)\n"
+        "        try:\n"
+        f"{textwrap.indent(_deliver(case.transport, arguments, case.children), '            ')}\n"
+        "        except Exception as error:\n"
+        "            print('raised in the parent:', type(error).__name__, error)\n"
+        "        after = read_state(names)\n"
+        "        show('after: ', names)\n"
+        "    finally:\n"
+        "        manager.shutdown()\n"
+        "    try:\n"
+        "        intended = plain_python()\n"
+        "        print('plain Python gives:', state_text(intended).replace('\\n', ' '))\n"
+        "        verdict = ('propagated' if after == intended else 'lost' if after == before\n"
+        "                   else 'diverged')\n"
+        "    except Exception as error:\n"
+        "        print('plain Python raises:', type(error).__name__, error)\n"
+        "        verdict = 'see the child\\'s exception above, if any'\n"
+        "    print('verdict:', verdict)\n"
     )
 
+
+# Targets for the ways the proxies reach the child other than as its arguments.
+_CARRIED = '''
+
+def child_from_carrier(carrier):
+    arguments = carrier.recv() if hasattr(carrier, "recv") else carrier.get(timeout=30)
+    child(*arguments)
+
+
+def child_from_tuple(arguments):
+    child(*arguments)
+
+
+KEPT = []
+
+
+def keep(*arguments):
+    KEPT[:] = arguments
+
+
+def child_from_kept():
+    child(*KEPT)'''
 
 # How the script hands the proxies to the child, as the case's transport says.
 _DELIVERY = {
@@ -143,8 +133,22 @@ _DELIVERY = {
     "manager-queue": (
         "queue = manager.Queue()\n"
         "queue.put(({arguments},))\n"
-        "process = context.Process(target=child_from_queue, args=(queue,))\n"
+        "process = context.Process(target=child_from_carrier, args=(queue,))\n"
         "process.start()\n"
+        "process.join()\n"
+        "print(\"child exit code:\", process.exitcode)"),
+    "mp-queue": (
+        "queue = context.Queue()\n"
+        "process = context.Process(target=child_from_carrier, args=(queue,))\n"
+        "process.start()\n"
+        "queue.put(({arguments},))\n"
+        "process.join()\n"
+        "print(\"child exit code:\", process.exitcode)"),
+    "pipe": (
+        "receiver, sender = context.Pipe(duplex=False)\n"
+        "process = context.Process(target=child_from_carrier, args=(receiver,))\n"
+        "process.start()\n"
+        "sender.send(({arguments},))\n"
         "process.join()\n"
         "print(\"child exit code:\", process.exitcode)"),
     "pool-apply": (
@@ -153,16 +157,19 @@ _DELIVERY = {
     "pool-map": (
         "with context.Pool(1) as pool:\n"
         "    pool.map(child_from_tuple, [({arguments},)])"),
+    "pool-initializer": (
+        "with context.Pool(1, initializer=keep, initargs=({arguments},)) as pool:\n"
+        "    pool.apply(child_from_kept)"),
     "executor": (
         "from concurrent.futures import ProcessPoolExecutor  # mp_context: Python 3.7+\n"
         "with ProcessPoolExecutor(1, mp_context=context) as executor:\n"
         "    executor.submit(child, {arguments}).result()"),
+    "executor-initializer": (
+        "from concurrent.futures import ProcessPoolExecutor  # initializer: Python 3.7+\n"
+        "with ProcessPoolExecutor(1, mp_context=context, initializer=keep,\n"
+        "                         initargs=({arguments},)) as executor:\n"
+        "    executor.submit(child_from_kept).result()"),
 }
-_EXTRA_FUNCTIONS = {
-    "manager-queue": "\n\ndef child_from_queue(queue):\n    child(*queue.get())\n",
-    "pool-map": "\n\ndef child_from_tuple(arguments):\n    child(*arguments)\n",
-}
-
 
 # Several children run the code at once (a race the case orders with its own Barrier).
 _SEVERAL_CHILDREN = (
@@ -186,8 +193,6 @@ def _describe(entry: dict) -> str:
         conditions.append("from %s" % entry["since"])
     if "implementation" in entry:
         conditions.append("on %s" % entry["implementation"])
-    if "build" in entry:
-        conditions.append("%s build" % entry["build"])
     if "start_methods" in entry:
         conditions.append("under %s" % "/".join(entry["start_methods"]))
     text = entry["outcome"] + (" " + ", ".join(conditions) if conditions else "")
