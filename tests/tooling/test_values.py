@@ -44,6 +44,13 @@ def test_every_kind_is_covered_here():
     assert set(KINDS) == set(vocabulary.MANAGED_KINDS)
 
 
+def test_every_word_of_the_vocabulary_is_one_entry_of_the_kinds_table():
+    assert set(values.KINDS) | {"manager.SyncManager"} == set(vocabulary.MANAGED_KINDS)
+    for key, kind in values.KINDS.items():
+        assert key == "manager." + kind.typeid
+        assert getattr(values.ModelManager(), kind.typeid) is kind.model
+
+
 @pytest.fixture(scope="module")
 def sync_manager():
     with multiprocessing.get_context("spawn").Manager() as manager:

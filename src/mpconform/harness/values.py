@@ -1,38 +1,45 @@
-"""Build a case's containers from their literal spec, and read state back as plain values.
+"""Each managed kind, declared once: how a case's spec builds it, its plain-Python model, and how
+it reads back as plain, comparable values.
 
 A spec is a literal in which a one-key dict whose key starts with ``manager.`` stands for a
 managed object, e.g. ``{"manager.list": [1, {"manager.list": [1]}]}``. With a manager the spec
 becomes proxies; as a model (``manager=None``) it becomes plain Python, on which the case's
-code shows the state the user intended.
+code shows the state the user intended. Adding a kind is one entry of ``KINDS`` (and its word in
+``vocabulary.MANAGED_KINDS``); a case's own manager adds kinds by registering them.
 """
 
 from mpconform.vocabulary import MANAGED_KINDS
-
-# Kinds whose spec is the one argument of their constructor: Semaphore(1), Barrier(2).
-_COUNTED = ("manager.Semaphore", "manager.BoundedSemaphore", "manager.Barrier")
-# Kinds whose spec says whether they start acquired: {"manager.Lock": True}.
-_ACQUIRABLE = ("manager.Lock", "manager.RLock", "manager.Condition")
 
 
 class SpecError(ValueError):
     """A setup spec the harness does not know how to build."""
 
 
-class ModelNamespace:
+class Model:
+    """A plain stand-in for a managed object; ``typeid`` names its kind in KINDS."""
+
+    typeid = None
+
+
+class ModelNamespace(Model):
     """Plain stand-in for a manager Namespace: a bag of attributes."""
 
 
-class ModelValue:
+class ModelValue(Model):
     """Plain stand-in for a manager Value: one ``value`` attribute."""
+
+    typeid = "Value"
 
     def __init__(self, typecode, value):
         self.value = value
 
 
-class ModelQueue:
+class ModelQueue(Model):
     """Plain stand-in for a manager Queue: what was put, in order."""
 
-    def __init__(self, items):
+    typeid = "Queue"
+
+    def __init__(self, items=()):
         self.items = list(items)
 
     def put(self, item, block=True, timeout=None):
@@ -46,6 +53,8 @@ class ModelQueue:
 
 
 class ModelJoinableQueue(ModelQueue):
+    typeid = "JoinableQueue"
+
     def task_done(self):
         pass
 
@@ -53,8 +62,10 @@ class ModelJoinableQueue(ModelQueue):
         pass
 
 
-class ModelEvent:
-    def __init__(self, flag):
+class ModelEvent(Model):
+    typeid = "Event"
+
+    def __init__(self, flag=False):
         self.flag = bool(flag)
 
     def set(self):
@@ -67,19 +78,19 @@ class ModelEvent:
         return self.flag
 
 
-class ModelLock:
+class ModelLock(Model):
     """Plain stand-in for a manager Lock, RLock or Condition, in one thread of control.
 
     Where the real one would block (acquiring a held Lock), the model returns False: the model
     runs each child's code in turn, so there is no one to wait for.
     """
 
-    def __init__(self, kind, held=False):
-        self.kind = kind
+    def __init__(self, typeid, held=False):
+        self.typeid = typeid
         self.count = 1 if held else 0
 
     def acquire(self, blocking=True, timeout=None):
-        if self.count and self.kind == "Lock":
+        if self.count and self.typeid == "Lock":
             return False
         self.count += 1
         return True
@@ -117,8 +128,9 @@ class ModelLock:
         self._require_held("notify")
 
 
-class ModelSemaphore:
-    def __init__(self, value, bounded=False):
+class ModelSemaphore(Model):
+    def __init__(self, value=1, bounded=False):
+        self.typeid = "BoundedSemaphore" if bounded else "Semaphore"
         self.value = value
         self.bound = value if bounded else None
 
@@ -140,10 +152,12 @@ class ModelSemaphore:
         self.release()
 
 
-class ModelBarrier:
+class ModelBarrier(Model):
     """A Barrier whose parties arrive one after another: wait() never blocks."""
 
-    def __init__(self, parties):
+    typeid = "Barrier"
+
+    def __init__(self, parties, action=None, timeout=None):
         self.parties = parties
         self.n_waiting = 0
         self.broken = False
@@ -161,11 +175,119 @@ class ModelBarrier:
         self.broken = False
 
 
-class ModelSharedMemory:
+class ModelSharedMemory(Model):
     """Plain stand-in for a SharedMemory block: ``buf`` is its bytes."""
+
+    typeid = "SharedMemory"
 
     def __init__(self, size):
         self.buf = bytearray(size)
+
+
+class Kind:
+    """One kind of managed object.
+
+    ``typeid``: the manager's method that makes it. ``model``: what it is on plain Python (called
+    like that method). ``arguments(value, build)``: that method's arguments from the spec's value
+    (``build`` builds nested specs). ``after(made, value, build)``: what is done once it is made.
+    ``read(it)``: how it reads back, for a proxy and for its model alike (None: by value).
+    ``check(value)``: refuses a spec that cannot be observed.
+    """
+
+    def __init__(self, typeid, model, arguments=None, after=None, read=None, check=None):
+        self.typeid = typeid
+        self.model = model
+        self.arguments = arguments or (lambda value, build: ())
+        self.after = after
+        self.read = read
+        self.check = check
+
+
+def _put_each(made, value, build):
+    for item in value:
+        made.put(build(item))
+
+
+def _set_if_asked(made, value, build):
+    if value:
+        made.set()
+
+
+def _acquire_if_asked(made, value, build):
+    if value:
+        made.acquire()
+
+
+def _set_attributes(made, value, build):
+    for key, item in value.items():
+        setattr(made, key, build(item))
+
+
+def _never_held(value):
+    if value:
+        raise SpecError("cannot start acquired: reentrant, it would read as free to the process "
+                        "that acquired it")
+
+
+def _reading(typeid, state):
+    return lambda it: Reading(typeid, state(it))
+
+
+def _lock_state(it):
+    return "locked=%s" % (it.locked() if isinstance(it, Model) else _held(it))
+
+
+def _semaphore_state(it):
+    return "value=%d" % (it.value if isinstance(it, Model) else _semaphore_value(it))
+
+
+def _barrier_state(it):
+    return "parties=%d, broken=%s" % (it.parties, it.broken)
+
+
+def _shared_memory_state(it):
+    # Trailing zeros, which platforms add when they round a block's size up, left out.
+    return repr(bytes(it.buf).rstrip(b"\0"))
+
+
+def _array_reading(it):
+    return [read(item) for item in it._getvalue()]
+
+
+_ARGUMENT = lambda value, build: (value,)  # noqa: E731 - one argument, as the spec gives it
+_TWO = lambda value, build: tuple(value)  # noqa: E731 - (typecode, content)
+
+KINDS = {
+    "manager.list": Kind("list", list, lambda value, build: ([build(item) for item in value],)),
+    "manager.dict": Kind("dict", dict, lambda value, build: ({k: build(v) for k, v in value.items()},)),
+    "manager.set": Kind("set", lambda items=(): set(items),
+                        lambda value, build: ({build(item) for item in value},)),
+    "manager.Namespace": Kind("Namespace", ModelNamespace, after=_set_attributes),
+    "manager.Value": Kind("Value", ModelValue, _TWO, read=_reading("Value", lambda it: repr(read(it.value)))),
+    "manager.Array": Kind("Array", lambda typecode, sequence: list(sequence), _TWO, read=_array_reading),
+    "manager.Queue": Kind("Queue", lambda maxsize=0: ModelQueue(), after=_put_each,
+                          read=_reading("Queue", lambda it: "size=%d" % it.qsize())),
+    "manager.JoinableQueue": Kind("JoinableQueue", lambda maxsize=0: ModelJoinableQueue(), after=_put_each,
+                                  read=_reading("JoinableQueue", lambda it: "size=%d" % it.qsize())),
+    "manager.Event": Kind("Event", ModelEvent, after=_set_if_asked,
+                          read=_reading("Event", lambda it: "set=%s" % it.is_set())),
+    "manager.Lock": Kind("Lock", lambda: ModelLock("Lock"), after=_acquire_if_asked,
+                         read=_reading("Lock", _lock_state)),
+    "manager.RLock": Kind("RLock", lambda: ModelLock("RLock"), check=_never_held,
+                          read=_reading("RLock", _lock_state)),
+    "manager.Condition": Kind("Condition", lambda lock=None: ModelLock("Condition"), check=_never_held,
+                              read=_reading("Condition", _lock_state)),
+    "manager.Semaphore": Kind("Semaphore", ModelSemaphore, _ARGUMENT,
+                              read=_reading("Semaphore", _semaphore_state)),
+    "manager.BoundedSemaphore": Kind("BoundedSemaphore", lambda value=1: ModelSemaphore(value, bounded=True),
+                                     _ARGUMENT, read=_reading("BoundedSemaphore", _semaphore_state)),
+    "manager.Barrier": Kind("Barrier", ModelBarrier, _ARGUMENT, read=_reading("Barrier", _barrier_state)),
+    "manager.ShareableList": Kind("ShareableList", lambda sequence=None: list(sequence or ()),
+                                  lambda value, build: (list(value),)),
+    "manager.SharedMemory": Kind("SharedMemory", ModelSharedMemory, _ARGUMENT,
+                                 read=_reading("SharedMemory", _shared_memory_state)),
+}
+BY_TYPEID = {kind.typeid: kind for kind in KINDS.values()}
 
 
 class ModelManager:
@@ -179,62 +301,11 @@ class ModelManager:
         self._registry = registry or {}
 
     def __getattr__(self, typeid):
-        if typeid.startswith("_") or typeid not in self._registry:
-            raise AttributeError(typeid)
-        return self._registry[typeid]
-
-    def list(self, sequence=()):
-        return list(sequence)
-
-    def dict(self, *args, **kwargs):
-        return dict(*args, **kwargs)
-
-    def set(self, sequence=()):
-        return set(sequence)
-
-    def Namespace(self, **attributes):
-        namespace = ModelNamespace()
-        namespace.__dict__.update(attributes)
-        return namespace
-
-    def Value(self, typecode, value):
-        return ModelValue(typecode, value)
-
-    def Array(self, typecode, sequence):
-        return list(sequence)
-
-    def Queue(self, maxsize=0):
-        return ModelQueue(())
-
-    def JoinableQueue(self, maxsize=0):
-        return ModelJoinableQueue(())
-
-    def Event(self):
-        return ModelEvent(False)
-
-    def Lock(self):
-        return ModelLock("Lock")
-
-    def RLock(self):
-        return ModelLock("RLock")
-
-    def Condition(self, lock=None):
-        return ModelLock("Condition")
-
-    def Semaphore(self, value=1):
-        return ModelSemaphore(value)
-
-    def BoundedSemaphore(self, value=1):
-        return ModelSemaphore(value, bounded=True)
-
-    def Barrier(self, parties, action=None, timeout=None):
-        return ModelBarrier(parties)
-
-    def ShareableList(self, sequence=None):
-        return list(sequence or ())
-
-    def SharedMemory(self, size):
-        return ModelSharedMemory(size)
+        if typeid in BY_TYPEID:  # before the registry, which also lists SyncManager's own kinds
+            return BY_TYPEID[typeid].model
+        if typeid in self._registry:
+            return self._registry[typeid]
+        raise AttributeError(typeid)
 
     def shutdown(self):
         pass
@@ -268,6 +339,8 @@ class NamespaceView:
         return "Namespace(%s)" % ", ".join("%s=%r" % item for item in items)
 
 
+
+
 def managed_kind(spec, registered=()):
     """The ``manager.<kind>`` key of a spec that stands for a managed object, else None.
 
@@ -298,50 +371,31 @@ def build(spec, manager=None, declaration=None):
 
 def _build(spec, maker, registered=()):
     """``spec`` built by ``maker``: a real manager, or the ModelManager of plain objects."""
-    kind = managed_kind(spec, registered)
-    if kind is None:
+    key = managed_kind(spec, registered)
+    if key is None:
         if isinstance(spec, list):
             return [_build(item, maker, registered) for item in spec]
         if isinstance(spec, dict):
-            return {key: _build(value, maker, registered) for key, value in spec.items()}
+            return {name: _build(value, maker, registered) for name, value in spec.items()}
         return spec
-    value = spec[kind]
-    if kind == "manager.SyncManager":
+    value = spec[key]
+
+    def nested(item):
+        return _build(item, maker, registered)
+
+    if key == "manager.SyncManager":
         return maker
-    if kind not in MANAGED_KINDS:  # a registered typeid: the spec lists its arguments
-        return getattr(maker, kind.split(".", 1)[1])(*[_build(item, maker, registered) for item in value])
-    if value and kind in _ACQUIRABLE and kind != "manager.Lock":
-        raise SpecError("%s cannot start acquired: reentrant, it would read as free to the "
-                        "process that acquired it" % kind)
-    make = getattr(maker, kind.split(".")[1])  # AttributeError where a version lacks the kind
-    if kind == "manager.list":
-        return make([_build(item, maker, registered) for item in value])
-    if kind == "manager.dict":
-        return make({key: _build(item, maker, registered) for key, item in value.items()})
-    if kind == "manager.set":
-        return make({_build(item, maker, registered) for item in value})
-    if kind == "manager.ShareableList":
-        return make(list(value))
-    if kind == "manager.SharedMemory":
-        return make(value)
-    if kind in ("manager.Value", "manager.Array"):
-        typecode, content = value
-        return make(typecode, content)
-    if kind in _COUNTED:
-        return make(value)
-    made = make()
-    if kind in _ACQUIRABLE:
-        if value:
-            made.acquire()
-    elif kind in ("manager.Queue", "manager.JoinableQueue"):
-        for item in value:
-            made.put(_build(item, maker, registered))
-    elif kind == "manager.Event":
-        if value:
-            made.set()
-    else:  # manager.Namespace
-        for key, item in value.items():
-            setattr(made, key, _build(item, maker, registered))
+    kind = KINDS.get(key)
+    if kind is None:  # a registered typeid: the spec lists its arguments
+        return getattr(maker, key[len("manager."):])(*[nested(item) for item in value])
+    if kind.check is not None:
+        try:
+            kind.check(value)
+        except SpecError as error:
+            raise SpecError("%s %s" % (key, error)) from None
+    made = getattr(maker, kind.typeid)(*kind.arguments(value, nested))  # AttributeError where a version lacks it
+    if kind.after is not None:
+        kind.after(made, value, nested)
     return made
 
 
@@ -367,52 +421,33 @@ def _semaphore_value(semaphore, most=1000):
     return taken
 
 
-def _barrier(barrier):
-    return Reading("Barrier", "parties=%d, broken=%s" % (barrier.parties, barrier.broken))
+def _kind_of(value):
+    """The kind a proxy, a model, or a shared-memory object stands for, or None."""
+    from multiprocessing.managers import BaseProxy
+
+    if isinstance(value, BaseProxy):
+        return BY_TYPEID.get(value._token.typeid)
+    if isinstance(value, Model):
+        return BY_TYPEID.get(value.typeid)
+    if type(value).__name__ in ("ShareableList", "SharedMemory") and \
+            type(value).__module__ == "multiprocessing.shared_memory":
+        return BY_TYPEID[type(value).__name__]
+    return None
 
 
 def read(value):
     """Plain, comparable values for ``value``, reading through proxies at any depth."""
     from multiprocessing.managers import BaseManager, BaseProxy, Namespace
 
+    kind = _kind_of(value)
+    if kind is not None and kind.read is not None:
+        return kind.read(value)
     if isinstance(value, BaseProxy):
-        typeid = value._token.typeid
-        # Queues, events and locks cannot be copied out, only asked about.
-        if typeid in ("Queue", "JoinableQueue"):
-            return Reading(typeid, "size=%d" % value.qsize())
-        if typeid == "Event":
-            return Reading("Event", "set=%s" % value.is_set())
-        if typeid in ("Lock", "RLock", "Condition"):
-            return Reading(typeid, "locked=%s" % _held(value))
-        if typeid in ("Semaphore", "BoundedSemaphore"):
-            return Reading(typeid, "value=%d" % _semaphore_value(value))
-        if typeid == "Barrier":
-            return _barrier(value)
-        value = value._getvalue()
-        if typeid == "Value":
-            return Reading("Value", repr(read(value.get())))
-        if typeid == "Array":
-            return [read(item) for item in value]
-    shared = _shared_memory_reading(value)
-    if shared is not None:
-        return shared
-    if isinstance(value, ModelJoinableQueue):
-        return Reading("JoinableQueue", "size=%d" % value.qsize())
-    if isinstance(value, ModelQueue):
-        return Reading("Queue", "size=%d" % value.qsize())
-    if isinstance(value, ModelEvent):
-        return Reading("Event", "set=%s" % value.is_set())
-    if isinstance(value, ModelLock):
-        return Reading(value.kind, "locked=%s" % value.locked())
-    if isinstance(value, ModelSemaphore):
-        return Reading("BoundedSemaphore" if value.bound is not None else "Semaphore",
-                     "value=%d" % value.value)
-    if isinstance(value, ModelBarrier):
-        return _barrier(value)
+        value = value._getvalue()  # lists, dicts, namespaces, a case's own registered objects
+    elif kind is not None:  # a ShareableList: its items
+        return [read(item) for item in value]
     if isinstance(value, (BaseManager, ModelManager)):
         return Reading("SyncManager", "")
-    if isinstance(value, ModelValue):
-        return Reading("Value", repr(read(value.value)))
     if isinstance(value, (Namespace, ModelNamespace)):
         return NamespaceView({k: read(v) for k, v in vars(value).items()})
     if isinstance(value, list):
@@ -428,22 +463,6 @@ def read(value):
         attributes = sorted((k, read(v)) for k, v in vars(value).items())
         return Reading(type(value).__name__, ", ".join("%s=%r" % item for item in attributes))
     return value
-
-
-def _shared_memory_reading(value):
-    """A ShareableList as a list; a SharedMemory block as its bytes (trailing zeros, which
-    platforms add when they round the size up, left out); else None."""
-    if isinstance(value, ModelSharedMemory):
-        return Reading("SharedMemory", repr(bytes(value.buf).rstrip(b"\0")))
-    try:
-        from multiprocessing import shared_memory
-    except ImportError:  # before 3.8
-        return None
-    if isinstance(value, shared_memory.ShareableList):
-        return [read(item) for item in value]
-    if isinstance(value, shared_memory.SharedMemory):
-        return Reading("SharedMemory", repr(bytes(value.buf).rstrip(b"\0")))
-    return None
 
 
 def read_state(names):
