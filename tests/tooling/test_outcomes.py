@@ -143,7 +143,7 @@ def test_one_of_two_children_dying_ends_the_cell_at_once(runner):
     request["children"] = 2
     record = runner.run(request)
     assert record["outcome"] == "crashed", record
-    assert record["values"]["exitcode"] == 3 and record["duration"] < 10
+    assert record["values"]["exitcode"] == 3 and record["duration"] < 10, record
 
 
 def test_an_exception_in_either_child_is_the_cells(runner):

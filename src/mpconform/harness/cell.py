@@ -176,7 +176,7 @@ def _via_process(transport, context, managers, names, case, timeout, abort):
     try:
         reports, hung = _await(processes, readers, timeout, abort)
         # Before ``stop``: a sibling it terminates must not hide why the first one died.
-        exited = [process.exitcode for process in processes if process.exitcode is not None]
+        exited = _exit_codes_of_ended(processes)
     finally:
         for reader in readers:
             reader.close()
@@ -193,6 +193,15 @@ def _via_process(transport, context, managers, names, case, timeout, abort):
         if raised:
             report = dict(report, exception=raised[0])
     return report, hung, exitcode
+
+
+def _exit_codes_of_ended(processes, grace=5.0):
+    """The exit codes of the children that have ended. A child's sentinel is ready as soon as
+    its files close, a moment before it can be reaped: join those, or the code reads None."""
+    ended = [process for process in processes if wait([process.sentinel], 0)]
+    for process in ended:
+        process.join(grace)
+    return [process.exitcode for process in ended if process.exitcode is not None]
 
 
 def _carrier(transport, context, managers, case):
