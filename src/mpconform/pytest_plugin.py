@@ -12,10 +12,11 @@ import os
 
 import pytest
 
-from mpconform import catalogue, expectations, outcomes, shard_writer
+from mpconform import catalogue, expectations, outcomes, shard_writer, stable_text
 from mpconform.harness.client import Runner
 
 CELL_KEY = "mpconform-cell"
+SECONDS_KEY = "mpconform-seconds"
 INTERRUPTED = 2
 
 
@@ -79,17 +80,19 @@ class Conformance:
         outcome = max(sorted(counts), key=lambda o: counts[o])
         record = next(each for each in records if each["outcome"] == outcome)
         expectation = case.expected(expectations.Target.current(start_method))
+        # Only what the behaviour decides: no duration, no machine paths (see stable_text).
         cell = {
             "id": case.id, "pattern": case.pattern, "container": case.container,
             "operation": case.operation, "start_method": start_method,
             "outcome": record["outcome"], "side": record.get("side"),
-            "expected": expectation["outcome"], "values": record["values"],
-            "duration": record["duration"],
+            "expected": expectation["outcome"],
+            "values": stable_text.cell_values(record["values"], record["outcome"], case.children),
         }
         if self.repeat > 1:
             cell["repeat"] = {"runs": self.repeat, "outcomes": counts}
             cell["flaky"] = len(counts) > 1
         self.node.user_properties.append((CELL_KEY, json.dumps(cell)))
+        self.node.user_properties.append((SECONDS_KEY, sum(each.get("duration", 0.0) for each in records)))
         if record["outcome"].startswith(outcomes.SKIPPED_PREFIX):
             pytest.skip(record["outcome"][len(outcomes.SKIPPED_PREFIX):])
         if len(counts) > 1:
@@ -132,11 +135,15 @@ def explain(case, start_method, expectation, record):
 
 
 class ShardCollector:
-    """Gathers the cells from every test report and writes them as this run's shard."""
+    """Gathers the cells from every test report, writes them as this run's shard, and ends the
+    session with a one-screen summary (outcomes, cells off their expectation, the shard's path,
+    the time the cells took: timings belong on screen, never in the shard)."""
 
     def __init__(self, config):
         self.config = config
         self.cells = []
+        self.seconds = 0.0
+        self.written = None
 
     def pytest_runtest_logreport(self, report):
         if report.when != "call":
@@ -144,7 +151,10 @@ class ShardCollector:
         for key, value in report.user_properties:
             if key == CELL_KEY:
                 self.cells.append(json.loads(value))
+            elif key == SECONDS_KEY:
+                self.seconds += float(value)
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session, exitstatus):
         target = self.config.getoption("--mpconform-results")
         if not self.cells or exitstatus == INTERRUPTED or (target or "").lower() == "none":
@@ -152,8 +162,35 @@ class ShardCollector:
         root = str(self.config.rootdir)
         results = target or os.path.join(root, "reports", "results")
         selection = {"args": [str(arg) for arg in self.config.invocation_params.args]}
-        path = shard_writer.write(results, root, catalogue.load(), self.cells, selection)
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.ensure_newline()
-            reporter.write_line("mpconform: %d cells written to %s" % (len(self.cells), path))
+        self.written = shard_writer.write(results, root, catalogue.load(), self.cells, selection)
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if not self.cells:
+            return
+        terminalreporter.section("mpconform")
+        for line in summary_lines(self.cells, self.seconds, self.written):
+            terminalreporter.write_line(line)
+
+
+def summary_lines(cells, seconds, written):
+    """The session's summary: outcome counts, skip reasons, cells off their expectation."""
+    counts, reasons, off = {}, {}, []
+    for cell in cells:
+        word = outcomes.word(cell["outcome"])
+        counts[word] = counts.get(word, 0) + 1
+        if word == "skipped":
+            reason = cell["outcome"][len(outcomes.SKIPPED_PREFIX):]
+            reasons[reason] = reasons.get(reason, 0) + 1
+        elif cell["outcome"] != cell["expected"]:
+            off.append("  %s under %s: expected %s, observed %s" % (
+                cell["id"], cell["start_method"], cell["expected"], cell["outcome"]))
+    lines = ["%d cells in %.1f s: %s" % (len(cells), seconds, ", ".join(
+        "%d %s" % (counts[word], word) for word in sorted(counts, key=lambda w: -counts[w])))]
+    lines += ["skipped %d: %s" % (count, reason) for reason, count in sorted(reasons.items())]
+    if off:
+        lines.append("%d cells differ from their expectation:" % len(off))
+        lines += off[:20] + (["  … and %d more" % (len(off) - 20)] if len(off) > 20 else [])
+    else:
+        lines.append("every cell that ran matches its expectation")
+    lines.append("shard: %s" % (written or "not written (an interrupted run, or --mpconform-results none)"))
+    return lines

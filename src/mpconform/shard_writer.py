@@ -5,7 +5,6 @@ the whole catalogue writes ``<results>/<name>.json``; a narrowed run (``-k``, a 
 collection) writes ``<results>/partial/<name>.json`` so that it never replaces a complete one.
 """
 
-import datetime
 import json
 import multiprocessing
 import os
@@ -14,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 
+from mpconform import stable_text
 from mpconform.identity import Identity
 from mpconform.vocabulary import START_METHODS
 
@@ -43,9 +43,13 @@ def _git(root, *args):
 
 
 def suite_revision(root):
+    """The suite's revision, whether the tree differed from it, and the revision's own date: a
+    date that stays the same however often that revision is rerun."""
     revision = os.environ.get("MPCONFORM_REVISION") or _git(root, "rev-parse", "HEAD")
     status = _git(root, "status", "--porcelain", "--", "cases", "src", "tests/conformance")
-    return {"revision": revision or "unknown", "dirty": bool(status) if status is not None else None}
+    date = _git(root, "log", "-1", "--format=%cI", revision) if revision else None
+    return {"revision": revision or "unknown", "dirty": bool(status) if status is not None else None,
+            "date": date or "unknown"}
 
 
 def tool_versions():
@@ -62,6 +66,7 @@ def tool_versions():
 def manifest(root, cases, selection):
     gil = getattr(sys, "_is_gil_enabled", None)
     identity = Identity.current()
+    suite = suite_revision(root)
     return {
         "implementation": identity.implementation,
         "version": identity.version_text,
@@ -74,16 +79,13 @@ def manifest(root, cases, selection):
             "available": multiprocessing.get_all_start_methods(),
             "default": multiprocessing.get_context().get_start_method(),
         },
-        "interpreter": {
-            "executable": sys.executable,
-            "base_prefix": sys.base_prefix,
-            "source": os.environ.get("MPCONFORM_INTERPRETER_SOURCE", "unknown"),
-        },
-        "suite": suite_revision(root),
+        # Where it came from, not where it lies on this machine: paths stay out of results.
+        "interpreter": {"source": os.environ.get("MPCONFORM_INTERPRETER_SOURCE", "unknown")},
+        "suite": suite,
         "cases": {case.id: case.content_hash() for case in cases},
         "tools": tool_versions(),
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "selection": selection,
+        "date": suite["date"],
+        "selection": {"args": [stable_text.text(arg) for arg in selection.get("args", [])]},
     }
 
 

@@ -1,0 +1,43 @@
+"""What a committed cell keeps is the same on every rerun that observed the same behaviour."""
+
+import os
+import sysconfig
+import tempfile
+
+from mpconform import stable_text
+
+HARNESS = os.path.dirname(os.path.abspath(stable_text.__file__))
+STDLIB = sysconfig.get_paths()["stdlib"]
+TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    f'  File "{HARNESS}/harness/child.py", line 74, in perform\n'
+    '    exec(compile(case["code"], "<case>", "exec"), scope)\n'
+    '  File "<case>", line 1, in <module>\n'
+    f'  File "{STDLIB}/multiprocessing/managers.py", line 821, in _callmethod\n'
+    "    kind, result = conn.recv()\n"
+    "                   ^^^^^^^^^^^\n"
+    "AttributeError: 'DictProxy' object has no attribute 'fromkeys'\n"
+)
+
+
+def test_the_harness_frames_go_and_paths_become_relative():
+    kept = stable_text.traceback(TRACEBACK)
+    assert "child.py" not in kept and "line 74" not in kept
+    assert '  File "<case>", line 1, in <module>' in kept
+    assert '  File "<stdlib>/multiprocessing/managers.py", line 821, in _callmethod' in kept
+    assert "^^^^" in kept and kept.endswith("'fromkeys'\n")
+
+
+def test_addresses_temporary_paths_and_process_counters_are_neutral():
+    text = (f"<function <lambda> at 0x7fb5986a11c0> in {tempfile.gettempdir()}/pymp-abc/listener-1 "
+            "Process SpawnProcess-37:")
+    assert stable_text.text(text) == "<function <lambda> at 0x…> in <temp>/pymp-abc/listener-1 Process SpawnProcess-N:"
+
+
+def test_racy_readings_and_incidental_output_stay_out():
+    values = {"before": "ls=[1]", "child_before": "lock=Lock(locked=True)", "output": "a warning",
+              "exception": {"type": "KeyError", "message": "at 0xdeadbeef", "traceback": TRACEBACK}}
+    kept = stable_text.cell_values(values, "raised:KeyError", children=2)
+    assert set(kept) == {"before", "exception"}
+    assert kept["exception"]["message"] == "at 0x…"
+    assert stable_text.cell_values(values, "crashed")["output"] == "a warning"
