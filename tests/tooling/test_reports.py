@@ -48,12 +48,29 @@ def test_the_matrix_validates_against_its_schema(matrix):
         merge.validate(dict(matrix, cells=[dict(matrix["cells"][0], outcome="vanished")]))
 
 
-def test_changed_in_names_the_patch_versions(matrix):
+def test_changed_in_comes_from_the_expectations_with_what_was_observed_as_evidence(matrix):
     case = next(c for c in matrix["cases"] if c["id"] == QUEUE_LIKE)
-    linux = [line for line in case["changed_in"] if line.startswith("Linux")]
-    assert linux[0] == "Linux x86_64: raised:RemoteError up to 3.8.18 → propagated from 3.9.18"
-    assert "Linux x86_64: PyPy 3.9.16: lost" in linux
+    expected, linux, *rest = case["changed_in"]
+    assert expected == "expected: propagated"  # the recorded expectation, whatever the shards say
+    assert linux == ("observed on Linux x86_64: CPython 3.6.15 – 3.8.18: raised:RemoteError; "
+                     "CPython 3.9.18 – 3.13.0: propagated; PyPy 3.9.16: lost")
+    assert rest[-1].startswith("‼ differs from its expectation: 3.6 on Linux x86_64 under fork "
+                               "(raised:RemoteError)")
+    assert "pypy3.9 on Linux x86_64 under spawn (lost)" in rest[-1]
     assert case["differs"] is True
+    queue = next(c for c in matrix["cases"] if c["id"] == "nested-managed.dict.queue-put")
+    assert queue["changed_in"][0] == "expected: raised:RemoteError → propagated from 3.9.7 (bpo-30256)"
+
+
+def test_skipped_cells_are_neither_mismatches_nor_changes(tmp_path):
+    def skipped_on_36(case, method):
+        return "skipped:not here" if case.id == QUEUE_LIKE else case.expect[0]["outcome"]
+
+    matrix = build(tmp_path, make_shard("3.6.15", outcome=skipped_on_36),
+                   make_shard("3.13.0", outcome=changed_at((3, 13, 0))))
+    case = next(c for c in matrix["cases"] if c["id"] == QUEUE_LIKE)
+    assert case["changed_in"][1:] == ["observed on Linux x86_64: CPython 3.13.0: propagated"]
+    assert "‼" not in render_markdown.render(matrix).split(QUEUE_LIKE)[1].split("\n")[0]
 
 
 def test_missing_interpreters_and_platforms_show_as_not_run(matrix, tmp_path):
@@ -286,9 +303,9 @@ def test_the_gallery_lists_each_trap_with_what_happens_and_its_fix(matrix):
     section = text.split("## nested-unmanaged")[1].split("\n## ")[0]
     assert "**Fix:** Read the value out, change it, assign it back" in section
     assert "<code>ns.x.append(10)</code> in the child, where ns.x holds a plain list" in section
-    assert "lost on every CPython run (3.6.15 – 3.13.0)" in section
+    assert "expected: lost; observed on Linux x86_64: CPython 3.6.15 – 3.13.0, PyPy 3.9.16: lost" in section
     queue_like = next(line for line in text.splitlines() if f"<sub>{QUEUE_LIKE}</sub>" in line)
-    assert "raised:RemoteError up to 3.8.18 → propagated from 3.9.18" in queue_like
+    assert "CPython 3.6.15 – 3.8.18: raised:RemoteError" in queue_like and "‼ differs" in queue_like
     assert "direct-assign.list.append<" not in text  # propagates everywhere: not a trap
 
 
@@ -325,3 +342,15 @@ def test_report_refuses_bad_results_folders_and_writes_nothing(tmp_path, capsys,
     error = capsys.readouterr().err
     assert message in error and error.count("\n") == 1
     assert list(out.iterdir()) == []
+
+
+def test_a_narrowed_run_is_drawn_into_a_folder_of_its_own(tmp_path):
+    narrowed = make_shard("3.12.1", cases=CASES[:5])
+    narrowed["complete"] = False
+    write_shards(tmp_path / "results" / "partial", narrowed)
+    drawn = tmp_path / "drawn"
+    assert cli.main(["report", "--results", str(tmp_path / "results"), "--partial", str(drawn)]) == 0
+    matrix = json.loads((drawn / "matrix.json").read_text())
+    assert {cell["case"] for cell in matrix["cells"]} == {case.id for case in CASES[:5]}
+    assert cli.main(["report", "--results", str(tmp_path / "results"), "--partial",
+                     str(ROOT / "reports")]) == 2

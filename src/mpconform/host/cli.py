@@ -19,9 +19,17 @@ def _report(arguments: argparse.Namespace) -> int:
     from mpconform.host import merge, render_csv, render_html, render_markdown, shard_reader
 
     cases = catalogue.load()
-    matrix = merge.build(shard_reader.load_folder(arguments.results), cases)
+    results, out = arguments.results, arguments.out
+    if arguments.partial is not None:
+        # A narrowed run's shards (reports/results/partial/) drawn into a folder of its own:
+        # the published reports/ stay as they are.
+        results = results / "partial" if results.name != "partial" else results
+        out = arguments.partial
+        if out.resolve() == (ROOT / "reports").resolve():
+            raise shard_reader.ShardError(f"{out}: --partial draws into a folder of its own, not reports/")
+        out.mkdir(parents=True, exist_ok=True)
+    matrix = merge.build(shard_reader.load_folder(results, partial=arguments.partial is not None), cases)
     merge.validate(matrix)
-    out = arguments.out
     outputs = {
         "matrix.json": json.dumps(matrix, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
         "matrix.md": render_markdown.render(matrix),
@@ -99,6 +107,8 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--results", type=Path, default=ROOT / "reports" / "results", help="folder of shards")
     report.add_argument("--out", type=Path, default=ROOT / "reports",
                         help="folder for matrix.json, .md, .csv, gotchas.md, index.html")
+    report.add_argument("--partial", type=Path, metavar="DIR",
+                        help="draw the narrowed runs in <results>/partial into DIR instead")
     report.set_defaults(run=_report)
     compare = commands.add_parser("diff", help="cells added, removed and changed between two matrix.json files")
     compare.add_argument("old", type=Path)
@@ -146,3 +156,6 @@ def main(argv: list[str] | None = None) -> int:
     except (CaseError, ShardError, DiffError) as error:
         print(f"mpconform: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `python -m mpconform list | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0

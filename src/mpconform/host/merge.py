@@ -21,6 +21,7 @@ MATRIX_SCHEMA_VERSION = 1
 # The platforms the scheduled CI matrix covers; one with no shard shows as NOT RUN.
 EXPECTED_PLATFORMS = ("linux-x86_64", "macos-arm64", "windows-amd64")
 PLATFORM_NAMES = {"linux": "Linux", "macos": "macOS", "windows": "Windows"}
+NAMES = {"cpython": "CPython", "pypy": "PyPy"}
 
 
 def platform_title(platform: str) -> str:
@@ -109,45 +110,66 @@ def fold(by_method: dict[str, str]) -> str:
     return ", ".join(f"{m}: {ran[m]}" for m in START_METHODS if m in ran)
 
 
-def changed_in(columns: list[dict], folded: dict[str, str]) -> list[str]:
-    """Where a case's observed outcome changes, per platform, patch versions included."""
-    lines = []
-    platforms = sorted({c["platform"] for c in columns})
+def expected_line(expect: list[dict]) -> str:
+    """The case's recorded expectations as one line: each transition with its version, scope and
+    reference, e.g. ``raised:RemoteError → propagated from 3.9.7 (bpo-30256)``."""
+    parts = []
+    for index, entry in enumerate(expect):
+        words = [entry["outcome"]]
+        if "since" in entry:
+            words.append(f"from {entry['since']}")
+        if "implementation" in entry:
+            words.append("on " + NAMES.get(entry["implementation"], entry["implementation"]))
+        if "platforms" in entry:
+            words.append("on " + "/".join(entry["platforms"]))
+        if "start_methods" in entry:
+            words.append("under " + "/".join(entry["start_methods"]))
+        ref = str(entry.get("ref", ""))
+        if index and ref and len(ref) <= 24:
+            words.append(f"({ref})")
+        parts.append(" ".join(words))
+    return "expected: " + " → ".join(parts)
+
+
+def _columns_text(columns: list[dict]) -> str:
+    """``CPython 3.6.15 – 3.8.18, 3.13.5 free-threaded, PyPy 3.9.16``: runs of default CPython
+    columns shown as ranges, every implementation named."""
+    groups: list[list[str]] = []
+    previous = None
+    for column in columns:
+        name = NAMES.get(column["implementation"], column["implementation"])
+        build = " free-threaded" if column["build"] == "free-threaded" else ""
+        kind = (name, build)
+        if kind == previous and not build:
+            groups[-1][2] = column["version"]
+        else:
+            groups.append([name, column["version"], column["version"], build])
+        previous = kind
+    texts, last_name = [], None
+    for name, first, last, build in groups:
+        versions = first if first == last else f"{first} – {last}"
+        texts.append((f"{name} " if name != last_name else "") + versions + build)
+        last_name = name
+    return ", ".join(texts)
+
+
+def changed_in(case: catalogue.Case, columns: list[dict], folded: dict[str, str],
+               off: list[str]) -> list[str]:
+    """What the case's expectations say (versions and references of each change), then what was
+    observed where, as evidence, with every implementation named; cells that disagree with the
+    expectation are flagged, never silently taken as the truth. Skipped cells say nothing."""
+    lines = [expected_line(case.expect)]
+    folded = {key: outcome for key, outcome in folded.items() if not outcome.startswith(outcomes.SKIPPED_PREFIX)}
+    platforms = sorted({c["platform"] for c in columns if c["key"] in folded})
     for platform in platforms:
-        prefix = f"{platform_title(platform)}: " if len(platforms) > 1 else ""
-        cpython = [c for c in columns if c["platform"] == platform and c["implementation"] == "cpython"
-                   and c["build"] == "default" and c["key"] in folded]
-        runs: list[list] = []
-        for column in cpython:
-            outcome = folded[column["key"]]
-            if runs and runs[-1][0] == outcome:
-                runs[-1][2] = column["version"]
-            else:
-                runs.append([outcome, column["version"], column["version"]])
-        if len(runs) == 1:
-            outcome, first, last = runs[0]
-            lines.append(f"{prefix}{outcome} on every CPython run ({first} – {last})"
-                         if first != last else f"{prefix}{outcome} on CPython {first}")
-        elif runs:
-            parts = []
-            for index, (outcome, first, last) in enumerate(runs):
-                if index == 0:
-                    parts.append(f"{outcome} up to {last}")
-                elif index == len(runs) - 1:
-                    parts.append(f"{outcome} from {first}")
-                else:
-                    parts.append(f"{outcome} {first} – {last}" if first != last else f"{outcome} in {first}")
-            lines.append(prefix + " → ".join(parts))
-        by_minor = {c["label"]: folded[c["key"]] for c in cpython}
-        reference = runs[-1][0] if runs else None
-        for column in columns:
-            if column["platform"] != platform or column in cpython or column["key"] not in folded:
-                continue
-            minor = column["label"].removeprefix("pypy").rstrip("t")
-            if folded[column["key"]] != by_minor.get(minor, reference):
-                name = "PyPy" if column["implementation"] == "pypy" else "CPython"
-                build = " free-threaded" if column["build"] == "free-threaded" else ""
-                lines.append(f"{prefix}{name} {column['version']}{build}: {folded[column['key']]}")
+        here = [c for c in columns if c["platform"] == platform and c["key"] in folded]
+        by_outcome: dict[str, list[dict]] = {}
+        for column in here:
+            by_outcome.setdefault(folded[column["key"]], []).append(column)
+        observed = "; ".join(f"{_columns_text(cols)}: {outcome}" for outcome, cols in by_outcome.items())
+        lines.append(f"observed on {platform_title(platform)}: {observed}")
+    if off:
+        lines.append("‼ differs from its expectation: " + ", ".join(off))
     return lines
 
 
@@ -164,7 +186,6 @@ def build(loaded: list[tuple[Path, dict]], cases: list[catalogue.Case] | None = 
                 "case": cell["id"], "column": column["key"], "start_method": cell["start_method"],
                 "outcome": cell["outcome"], "expected": cell["expected"], "side": cell.get("side"),
                 "stale": cell["id"] in stale, "values": cell["values"],
-                "duration": cell.get("duration", 0.0),
             }
             if "repeat" in cell:
                 placed["repeat"] = cell["repeat"]
@@ -177,6 +198,14 @@ def build(loaded: list[tuple[Path, dict]], cases: list[catalogue.Case] | None = 
     for cell in cells:
         if not cell["stale"]:
             observed[cell["case"]][cell["column"]][cell["start_method"]] = cell["outcome"]
+    columns_by_key = {column["key"]: column for column in run_columns}
+    off: dict[str, list[str]] = defaultdict(list)
+    for cell in cells:
+        if not cell["stale"] and cell["outcome"] != cell["expected"] \
+                and not cell["outcome"].startswith(outcomes.SKIPPED_PREFIX):
+            column = columns_by_key[cell["column"]]
+            off[cell["case"]].append(f"{column['label']} on {platform_title(column['platform'])} "
+                                     f"under {cell['start_method']} ({cell['outcome']})")
     case_entries = []
     for case in cases:
         folded = {key: fold(methods) for key, methods in observed[case.id].items()}
@@ -188,7 +217,7 @@ def build(loaded: list[tuple[Path, dict]], cases: list[catalogue.Case] | None = 
             "setup": catalogue.canonical_repr(case.setup), "references": case.references,
             "expect": case.expect, "source": Path(case.source).name, "family": case.family,
             "fix": case.fix,
-            "changed_in": changed_in(run_columns, folded),
+            "changed_in": changed_in(case, run_columns, folded, off[case.id]),
             "differs": len(distinct) > 1,
         })
     cells.sort(key=lambda c: (c["case"], c["column"], START_METHODS.index(c["start_method"])))

@@ -23,7 +23,8 @@ def render(matrix: dict) -> str:
             "implementation": column["implementation"], "version": column["version"],
             "build": column["build"], "start_method": cell["start_method"],
             "outcome": cell["outcome"], "expected": cell["expected"],
-            "matches": "yes" if cell["outcome"] == cell["expected"] else "no",
+            "matches": ("n/a" if cell["outcome"].startswith("skipped:")
+                        else "yes" if cell["outcome"] == cell["expected"] else "no"),
             "side": cell["side"] or "", "stale": "yes" if cell["stale"] else "no",
             "runs": ";".join(f"{o} {n}/{cell['repeat']['runs']}" for o, n in sorted(cell["repeat"]["outcomes"].items()))
             if "repeat" in cell else "1",

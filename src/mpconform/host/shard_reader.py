@@ -20,7 +20,7 @@ def schema(name: str) -> dict:
     return json.loads(resources.files("mpconform.host").joinpath("schemas", name).read_text())
 
 
-def load(path: Path) -> dict:
+def load(path: Path, partial: bool = False) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
@@ -40,7 +40,7 @@ def load(path: Path) -> dict:
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "the top level"
         raise ShardError(f"{path}: not a valid shard: at {where}: {error.message}")
-    if not document["complete"]:
+    if not document["complete"] and not partial:
         raise ShardError(f"{path}: an incomplete shard (a narrowed run) cannot be published; "
                          f"complete runs write reports/results/<name>.json")
     return document
@@ -52,7 +52,7 @@ def expected_name(manifest: dict) -> str:
     return f"{manifest['implementation']}-{manifest['version']}{suffix}-{manifest['platform']}.json"
 
 
-def load_folder(folder: Path) -> list[tuple[Path, dict]]:
+def load_folder(folder: Path, partial: bool = False) -> list[tuple[Path, dict]]:
     """Every complete shard in ``folder`` (not its partial/ subfolder), in name order.
 
     Refused, naming the files: a folder that does not exist or holds no shard, a shard whose
@@ -62,7 +62,7 @@ def load_folder(folder: Path) -> list[tuple[Path, dict]]:
     folder = Path(folder)
     if not folder.is_dir():
         raise ShardError(f"{folder}: no such folder of shards")
-    loaded = [(path, load(path)) for path in sorted(folder.glob("*.json"))]
+    loaded = [(path, load(path, partial)) for path in sorted(folder.glob("*.json"))]
     if not loaded:
         raise ShardError(f"{folder}: holds no shard (*.json); run a conformance session first")
     seen: dict[tuple[str, str], Path] = {}

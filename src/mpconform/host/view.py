@@ -71,7 +71,9 @@ class TableEntry:
 
     @property
     def mismatched(self) -> list[str]:
-        return [m for m, o in self.by_method.items() if o != self.expected.get(m)]
+        """Start methods whose outcome is off its expectation (a skipped cell is not applicable)."""
+        return [m for m, o in self.by_method.items()
+                if o != self.expected.get(m) and not o.startswith("skipped:")]
 
     @property
     def agrees(self) -> bool:
@@ -104,7 +106,7 @@ class TableEntry:
         outcome = self.by_method.get(chosen)
         if outcome is None:
             return {"text": "–", "css": "skipped"} if self.run else {"text": "NOT RUN", "css": "not-run"}
-        text = self._marked(symbol(outcome), outcome != self.expected.get(chosen))
+        text = self._marked(symbol(outcome), chosen in self.mismatched)
         return {"text": text, "css": outcome_class(outcome)}
 
     def _marked(self, body: str, mismatched: bool) -> str:
