@@ -160,7 +160,7 @@ def main() -> int:
     found = found_interpreters()
     per_method = len(catalogue.load())
     report = {"machine": {"cores": cores, "platform": platform.platform(), "python": sys.version.split()[0]},
-              "interpreters": [f"{i.label} ({i.version})" for i in found], "targets": TARGETS}
+              "interpreters": [f"{i.label} ({i.identity.version_text})" for i in found], "targets": TARGETS}
 
     with tempfile.TemporaryDirectory(prefix="mpconform-bench-") as scratch:
         scratch = Path(scratch)

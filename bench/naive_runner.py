@@ -15,7 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
 
 from mpconform import catalogue  # noqa: E402
-from mpconform.harness import cell  # noqa: E402
+from mpconform.harness import cell, managers  # noqa: E402
 from mpconform.vocabulary import START_METHODS  # noqa: E402
 
 
@@ -26,11 +26,11 @@ def main():
     cells = 0
     for case in cases:
         for method in START_METHODS:
-            managers = cell.ManagerPool()
+            pool = managers.ManagerPool()
             request = case.request()
             request["start_method"] = method
-            cell.run(request, managers)
-            managers.close()
+            cell.run(request, pool)
+            pool.close()
             cells += 1
     print(json.dumps({"cells": cells, "seconds": time.time() - started}))
 
