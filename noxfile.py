@@ -78,6 +78,32 @@ for _label, _interpreter, _wanted in _PLAN:
     _conformance_session(_label, _interpreter, _wanted)
 
 
+@nox.session(name="interpreters", python=False, default=False)
+def install_interpreters(session: nox.Session) -> None:
+    """Install the interpreters the matrix wants and this machine lacks, where discovery finds them.
+
+    Tries this team's ../shared/interpreters/extra-pythons.sh when present, `uv python install`,
+    then pyenv; names whatever is still missing with the commands that would bring it.
+    """
+    from mpconform.host import provision
+
+    missing = [wanted for _, found, wanted in _PLAN if found is None and wanted is not None]
+    if not missing:
+        session.log("every interpreter the matrix wants is here")
+        return
+    session.log(f"missing: {', '.join(w.description for w in missing)}; installing into {interpreters.home()}")
+    provision.install(missing, log=session.log)
+    found = interpreters.plan()  # discovery again, without the cache
+    still = [wanted for _, interpreter, wanted in found if interpreter is None and wanted in missing]
+    for wanted in still:
+        session.warn(f"{wanted.description} is still missing; any of these would bring it: "
+                     + "; ".join(provision.commands(wanted)))
+    brought = [w.description for w in missing if w not in still]
+    session.log(f"now found: {', '.join(brought) or 'none of them'}")
+    if still and any(w.required for w in still):
+        session.error("required interpreters are missing: " + ", ".join(w.description for w in still))
+
+
 @nox.session(tags=["tests"])
 def matrix(session: nox.Session) -> None:
     """Merge reports/results/*.json into reports/matrix.json and draw matrix.md, matrix.csv, index.html."""

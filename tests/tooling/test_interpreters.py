@@ -114,3 +114,27 @@ def test_the_probe_cache_is_used_and_survives_corruption(isolated, monkeypatch):
 def test_this_machines_pyenv_versions_are_found():
     labels = {label for label, found, _ in interpreters.plan() if found is not None}
     assert "3.8" in labels
+
+
+def test_what_nox_s_interpreters_installs_is_found_without_configuration(isolated, monkeypatch):
+    monkeypatch.setenv("MPCONFORM_PYTHONS_HOME", str(isolated / "home"))
+    for folder in ("bin", "cpython-3.13.5-linux/bin"):
+        (isolated / "home" / folder).mkdir(parents=True)
+    fake_python(isolated / "home" / "bin", "python3.14", "3.14.10")               # extra-pythons.sh layout
+    fake_python(isolated / "home" / "cpython-3.13.5-linux" / "bin", "python3.13t", "3.13.5", free_threaded=True)
+    found = {i.label: i.source for i in interpreters.discover()}
+    assert found == {"3.14": "nox -s interpreters", "3.13t": "nox -s interpreters"}
+
+
+def test_an_interpreter_no_way_can_bring_is_named_with_the_commands_that_would(isolated, monkeypatch):
+    from mpconform.host import provision
+
+    monkeypatch.setenv("MPCONFORM_PYTHONS_HOME", str(isolated / "home"))
+    monkeypatch.setattr(provision, "EXTRA_PYTHONS", isolated / "no-shared" / "extra-pythons.sh")
+    by_label = {w.label: w for w in interpreters.WANTED}
+    wanted = [by_label["3.7"], by_label["3.14t"], by_label["pypy3"]]
+    logged = []
+    assert provision.install(wanted, log=logged.append) == wanted  # no uv, no pyenv on PATH
+    assert provision.commands(by_label["3.14t"]) == [
+        f"uv python install 3.14t --install-dir {isolated / 'home'}", "pyenv install 3.14t"]
+    assert provision.uv_request(by_label["pypy3"]) == "pypy@3.10"

@@ -1,9 +1,10 @@
 """Find the interpreters to test, with no configuration, wherever users keep them.
 
 Looks in, first to last: ``MPCONFORM_PYTHONS`` (interpreters or folders, separated like PATH),
-PATH, pyenv's versions (its shims may be inactive), uv's managed Pythons, the Windows ``py``
-launcher, setup-python's tool cache, and the usual install folders. Each candidate is asked
-about itself (implementation, version, free-threaded build), so a name never decides.
+the folder ``nox -s interpreters`` installs into (``home()``), PATH, pyenv's versions (its shims
+may be inactive), uv's managed Pythons, the Windows ``py`` launcher, setup-python's tool cache,
+and the usual install folders. Each candidate is asked about itself (implementation, version,
+free-threaded build), so a name never decides.
 """
 
 from __future__ import annotations
@@ -95,6 +96,21 @@ def _explicit(value: str) -> list[Path]:
     return paths
 
 
+def home() -> Path:
+    """Where ``nox -s interpreters`` installs interpreters; discovery always looks there."""
+    configured = os.environ.get("MPCONFORM_PYTHONS_HOME")
+    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "mpconform" / "pythons"
+
+
+def _provisioned() -> list[Path]:
+    """What ``nox -s interpreters`` installed: its bin/ (extra-pythons.sh) and uv's folders."""
+    folder = home()
+    if not folder.is_dir():
+        return []
+    return _executables_in(folder) + [p for d in sorted(folder.glob("*")) if d.name != "bin"
+                                      for p in _executables_in(d)]
+
+
 def _pyenv_root() -> Path | None:
     root = os.environ.get("PYENV_ROOT")
     if root:
@@ -143,6 +159,7 @@ def candidates() -> list[tuple[Path, str]]:
     explicit = os.environ.get("MPCONFORM_PYTHONS")
     if explicit:
         found += [(p, "MPCONFORM_PYTHONS") for p in _explicit(explicit)]
+    found += [(p, "nox -s interpreters") for p in _provisioned()]
     pyenv = _pyenv_root()
     for folder in os.environ.get("PATH", "").split(os.pathsep):
         # Shims (pyenv, asdf) may be inactive and only forward elsewhere; pyenv's versions come next.
@@ -268,8 +285,8 @@ def plan(
 
 def missing_message(wanted: Wanted) -> str:
     return (
-        f"{wanted.description} not found. Looked in MPCONFORM_PYTHONS, PATH, pyenv "
+        f"{wanted.description} not found. Looked in MPCONFORM_PYTHONS, {home()}, PATH, pyenv "
         f"({_pyenv_root() or 'no PYENV_ROOT'}), uv's managed Pythons, the py launcher and the "
-        f"usual install folders. Install it, or point MPCONFORM_PYTHONS at it "
-        f"(an interpreter or a folder; several separated by '{os.pathsep}')."
+        f"usual install folders. `nox -s interpreters` installs it where it can; or point "
+        f"MPCONFORM_PYTHONS at it (an interpreter or a folder; several separated by '{os.pathsep}')"
     )
