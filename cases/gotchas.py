@@ -173,6 +173,8 @@ FAMILIES = [
         "fix": "Before 3.8, start the manager with SIGINT ignored: `manager = SyncManager(); "
                "manager.start(signal.signal, (signal.SIGINT, signal.SIG_IGN))`; a manager that "
                "died takes its objects with it (here the next call finds its socket gone).",
+        "skip": [{"platforms": ["win32"], "reason": "sends SIGINT to a process group (os.setpgid, "
+                  "os.killpg), which Windows does not have"}],
         "operations": {
             "ctrl-c-reaches-manager": {
                 "code": "import multiprocessing, os, signal, time\n"
