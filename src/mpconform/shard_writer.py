@@ -42,12 +42,17 @@ def _git(root, *args):
         return None
 
 
+# What runs in a conformance session: a commit that changes none of these changes no result.
+SUITE_PATHS = ("cases", "src", "tests/conformance")
+
+
 def suite_revision(root):
-    """The suite's revision, whether the tree differed from it, and the revision's own date: a
-    date that stays the same however often that revision is rerun."""
-    revision = os.environ.get("MPCONFORM_REVISION") or _git(root, "rev-parse", "HEAD")
-    status = _git(root, "status", "--porcelain", "--", "cases", "src", "tests/conformance")
-    date = _git(root, "log", "-1", "--format=%cI", revision) if revision else None
+    """The last commit that changed what runs, its date, and whether the tree differs from it:
+    the same however often, and after however many commits elsewhere, the suite is rerun."""
+    last = _git(root, "log", "-1", "--format=%H %cI", "--", *SUITE_PATHS)
+    revision, _, date = (last or "").partition(" ")
+    revision = os.environ.get("MPCONFORM_REVISION") or revision
+    status = _git(root, "status", "--porcelain", "--", *SUITE_PATHS)
     return {"revision": revision or "unknown", "dirty": bool(status) if status is not None else None,
             "date": date or "unknown"}
 
