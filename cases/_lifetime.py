@@ -47,6 +47,9 @@ def use_after_manager_exit(use_first):
         grandchild = context.Process(target=_use_when_told, args=(shared, use_first, ready, go, sender))
         grandchild.start()
         ready.wait(WAIT)
+    # Leaving the block asks the server to stop; on 3.6 it may still answer for a moment, so the
+    # grandchild goes on only once the server's process is gone.
+    manager._process.join(WAIT)
     go.set()
     seen = receiver.recv() if receiver.poll(WAIT) else ("TimeoutError", "the grandchild did not answer")
     grandchild.join(WAIT)

@@ -27,6 +27,9 @@ FAMILIES = [
                            "left and it uses it again (BrokenPipeError or ConnectionResetError, "
                            "by timing): `{code}`",
                 "expect": [{"outcome": "raised:ConnectionError"}],
+                "skip": [{"before": "3.7", "reason": "not deterministic on 3.6: a grandchild's call "
+                          "still went through after the manager's process was joined, once in ten "
+                          "under forkserver (measured on 3.6.15)"}],
             },
             "exit-before-first-use": {
                 "code": "from cases import _lifetime\n"
