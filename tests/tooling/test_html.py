@@ -15,7 +15,7 @@ except ImportError:
     sync_playwright = None
 
 from mpconform import catalogue
-from mpconform.host import merge, render_html, shard_reader
+from mpconform.host import merge, render_html, repro, shard_reader
 from tests.tooling.shards_for_tests import make_shard, write_shards
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -126,7 +126,9 @@ def test_a_cells_details_open(page):
     text = details.inner_text()
     assert QUEUE_LIKE in text and "spawn: raised:RemoteError" in text and "parent after" in text
     assert page.locator("#details-nox").inner_text() == f'nox -s conformance-3.8 -- -k "{QUEUE_LIKE}"'
-    assert "def child(di):" in page.locator("#details-repro").inner_text()
+    script = page.locator("#details-repro").inner_text()
+    assert "def child(di):" in script and "def read(value):" in script and "@@values@@" not in script
+    assert script.strip() == repro.script(next(c for c in catalogue.load() if c.id == QUEUE_LIKE)).strip()
     page.keyboard.press("Escape")
     assert not details.is_visible()
 

@@ -36,8 +36,11 @@ def render(matrix: dict, cases: list[catalogue.Case] | None = None) -> str:
     by_id = {case.id: case for case in cases}
     details = {
         "columns": {c["key"]: c for c in matrix["columns"]},
-        "cases": {c["id"]: dict(c, repro=repro.script(by_id[c["id"]]) if c["id"] in by_id else "")
+        # Each reproducer without the module every one of them embeds: that is kept once.
+        "cases": {c["id"]: dict(c, repro=repro.script(by_id[c["id"]], shared_part=repro.SHARED_PART)
+                                if c["id"] in by_id else "")
                   for c in matrix["cases"]},
+        "repro_shared": {"marker": repro.SHARED_PART, "text": repro.embedded_values()},
         "cells": {},
         "start_methods": list(START_METHODS),
     }

@@ -14,8 +14,11 @@ from mpconform import catalogue
 from mpconform.harness import managers, values
 from mpconform.vocabulary import MANAGED_KINDS
 
+# Where the embedded values module stands in a script; the HTML page keeps that module once.
+SHARED_PART = "# @@values@@"
 
-def _embedded_values() -> str:
+
+def embedded_values() -> str:
     """values.py without its docstring, with the one import it makes at the top inlined."""
     source = inspect.getsource(values)
     body = source.split('"""', 2)[2]
@@ -36,7 +39,9 @@ def _manager_start(declaration: dict | None) -> tuple[str, str]:
     return "from %s import %s" % (module, name), "%s(%s)" % (name, ", ".join(options))
 
 
-def script(case: catalogue.Case, start_method: str = "spawn") -> str:
+def script(case: catalogue.Case, start_method: str = "spawn", shared_part: str | None = None) -> str:
+    """The reproducer. ``shared_part``: what stands in the script for the embedded values
+    module (the HTML page puts it back from one copy); by default, the module itself."""
     names = sorted(case.setup)
     arguments = ", ".join(names)
     registry = sorted(managers.registry(case.manager)) if case.manager else []
@@ -55,7 +60,7 @@ def script(case: catalogue.Case, start_method: str = "spawn") -> str:
         "import multiprocessing\nimport sys\n"
         f"{import_line}\n\n"
         "# ---- how the suite builds a setup, models it on plain Python and reads state back ----\n"
-        f"{_embedded_values()}\n\n"
+        f"{embedded_values() if shared_part is None else shared_part}\n\n"
         "# ---- the case ----\n"
         f"SETUP = {case.setup!r}\n"
         f"REGISTERED = {registry!r}  # typeids of the case's own manager\n\n\n"
