@@ -42,8 +42,9 @@ def _git(root, *args):
         return None
 
 
-# What runs in a conformance session: a commit that changes none of these changes no result.
-SUITE_PATHS = ("cases", "src", "tests/conformance")
+# What runs in a conformance session (the host side does not): a commit that changes none of
+# these changes no result.
+SUITE_PATHS = ("cases", "src", "tests/conformance", ":(exclude)src/mpconform/host")
 
 
 def suite_revision(root):
