@@ -15,6 +15,7 @@ import tempfile
 _HARNESS = os.path.dirname(os.path.abspath(__file__))  # src/mpconform
 _CHECKOUT = os.path.dirname(os.path.dirname(_HARNESS))
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{4,}\b")
+_SHARED_MEMORY_NAME = re.compile(r"\b(psm|wnsm)_[0-9a-f]+")
 _PROCESS_NAME = re.compile(r"\b(Process|SpawnProcess|ForkProcess|ForkServerProcess|PoolWorker|"
                            r"SyncManager|SharedMemoryManager)-\d+(:\d+)*")
 _FRAME = re.compile(r'^  File "([^"]+)", line \d+, in .*$')
@@ -44,17 +45,26 @@ def text(value):
     for prefix, short in _PREFIXES:
         value = value.replace(prefix + os.sep, short + "/")
     value = _ADDRESS.sub("0x…", value)
+    value = _SHARED_MEMORY_NAME.sub(lambda match: match.group(1) + "_…", value)
     return _PROCESS_NAME.sub(lambda match: match.group(1) + "-N", value)
 
 
+def _case_frame(path):
+    """Whether a traceback frame is the case's own: its code, or a module under cases/."""
+    return path.startswith("<case") or os.path.abspath(path).startswith(
+        os.path.join(_CHECKOUT, "cases") + os.sep)
+
+
 def traceback(value):
-    """A formatted traceback without the harness's frames (each: its File line and the source
-    and caret lines below it), with paths made relative."""
+    """A formatted traceback with the case's frames and the exception only (each frame: its File
+    line and the source and caret lines below it). The harness's and the standard library's
+    frames go: their line numbers move with every edit, and with timing (which path a future
+    took to raise)."""
     kept, skipping = [], False
     for line in value.splitlines():
         frame = _FRAME.match(line)
         if frame:
-            skipping = os.path.abspath(frame.group(1)).startswith(_HARNESS + os.sep)
+            skipping = not _case_frame(frame.group(1))
         elif not line.startswith("    "):
             skipping = False
         if not skipping:
@@ -62,16 +72,23 @@ def traceback(value):
     return text("\n".join(kept) + ("\n" if value.endswith("\n") else ""))
 
 
+def _reentrant_reading(value):
+    """An RLock or Condition read in the process that holds it reads as free or held by which
+    of its connections the read takes: such a reading says nothing."""
+    return isinstance(value, str) and ("RLock(" in value or "Condition(" in value)
+
+
 def cell_values(values, outcome, children=1):
     """What a cell keeps of a record's values.
 
     With several children at once, what each child read before and after its code depends on
-    when its sibling ran: those readings stay out. The runner's output is kept only when a
+    when its sibling ran, and a child's reading of a reentrant lock it may hold depends on the
+    connection: those readings stay out. The runner's output is kept only when a
     process died or hung without a word, where it is the only clue.
     """
     kept = {}
     for key, value in values.items():
-        if children > 1 and key.startswith("child_"):
+        if key.startswith("child_") and (children > 1 or _reentrant_reading(value)):
             continue
         if key == "output" and outcome not in ("hung", "crashed"):
             continue
