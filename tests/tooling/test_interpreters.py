@@ -33,6 +33,7 @@ def isolated(monkeypatch, tmp_path):
     monkeypatch.setenv("PYENV_ROOT", str(tmp_path / "no-pyenv"))
     monkeypatch.setenv("UV_PYTHON_INSTALL_DIR", str(tmp_path / "no-uv"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no-xdg"))
+    monkeypatch.setenv("MPCONFORM_PYTHONS_HOME", str(tmp_path / "no-provisioned"))
     monkeypatch.setattr(interpreters, "_usual_folders", lambda: [])
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     (tmp_path / "path").mkdir()
