@@ -14,14 +14,13 @@ from pathlib import Path
 
 from mpconform import catalogue, outcomes
 from mpconform.host import interpreters, shard_reader
-from mpconform.identity import Identity, parse_version
+from mpconform.identity import NAMES, Identity, parse_version
 from mpconform.vocabulary import OUTCOMES, PATTERNS, START_METHODS
 
 MATRIX_SCHEMA_VERSION = 1
 # The platforms the scheduled CI matrix covers; one with no shard shows as NOT RUN.
 EXPECTED_PLATFORMS = ("linux-x86_64", "macos-arm64", "windows-amd64")
 PLATFORM_NAMES = {"linux": "Linux", "macos": "macOS", "windows": "Windows"}
-NAMES = {"cpython": "CPython", "pypy": "PyPy"}
 
 
 def platform_title(platform: str) -> str:
