@@ -219,3 +219,14 @@ def test_the_merge_job_refuses_two_shards_for_one_interpreter_naming_both(tmp_pa
     assert "shard-ubuntu-24.04-3.12/cpython-3.12.1-linux-x86_64.json" in output
     assert "shard-ubuntu-22.04-3.12/cpython-3.12.1-linux-x86_64.json" in output
     assert "two shards for the same interpreter and platform" in output
+
+
+def test_collect_refusing_a_shard_keeps_the_shards_in_place(tmp_path):
+    from mpconform.host import ci, shard_reader
+
+    into = write_shards(tmp_path / "results", make_shard("3.8.18"))
+    downloaded = write_shards(tmp_path / "downloaded" / "job-a", make_shard("3.9.6"))
+    write_shards(tmp_path / "downloaded" / "job-b", make_shard("3.9.18"))  # a second 3.9 on Linux
+    with pytest.raises(shard_reader.ShardError, match="two shards for 3.9"):
+        ci.collect(downloaded.parent, into)
+    assert [p.name for p in into.glob("*.json")] == ["cpython-3.8.18-linux-x86_64.json"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -29,12 +30,15 @@ def collect(downloaded: Path, into: Path) -> list[Path]:
             raise shard_reader.ShardError(f"{by_name[path.name]} and {path}: two shards for the same "
                                           f"interpreter and platform; keep one")
         by_name[path.name] = path
-    into.mkdir(parents=True, exist_ok=True)
-    for stale in into.glob("*.json"):
-        stale.unlink()
-    copied = [Path(shutil.copy2(path, into / name)) for name, path in sorted(by_name.items())]
-    shard_reader.load_folder(into)  # one clear error for a duplicate label or a renamed shard
-    return copied
+    with tempfile.TemporaryDirectory() as staging:
+        for name, path in by_name.items():
+            shutil.copy2(path, Path(staging) / name)
+        # One clear error for a duplicate label or a renamed shard, before anything is replaced.
+        shard_reader.load_folder(Path(staging))
+        into.mkdir(parents=True, exist_ok=True)
+        for stale in into.glob("*.json"):
+            stale.unlink()
+        return [Path(shutil.copy2(Path(staging) / name, into / name)) for name in sorted(by_name)]
 
 
 def published_matrix(source: str, fallback: Path) -> tuple[dict, str]:
