@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import nox
@@ -35,6 +36,8 @@ CONFORMANCE_REQUIREMENTS = "tests/conformance/requirements.txt"
 RUN_ENV = {"PYTHONDONTWRITEBYTECODE": None}
 # The host-side command line runs from the source tree, like the target side.
 SRC_ENV = {**RUN_ENV, "PYTHONPATH": str(ROOT / "src")}
+# This nox invocation's start: the report tells the columns it produced from the ones it kept.
+RUN_STARTED = str(int(time.time()))
 
 
 def _install_conformance_tools(session: nox.Session, interpreter: interpreters.Interpreter) -> None:
@@ -106,9 +109,14 @@ def install_interpreters(session: nox.Session) -> None:
 
 @nox.session(tags=["tests"])
 def matrix(session: nox.Session) -> None:
-    """Merge reports/results/*.json into reports/matrix.json and draw matrix.md, matrix.csv, index.html."""
+    """Merge reports/results/*.json into reports/matrix.json and draw matrix.md, matrix.csv, index.html.
+
+    Ends by telling which columns this run produced and which it kept, and whether any cell's
+    behaviour changed from the committed matrix.
+    """
     session.install(*nox.project.dependency_groups(PYPROJECT, "report"))
-    session.run("python", "-m", "mpconform", "report", *session.posargs, env=SRC_ENV)
+    session.run("python", "-m", "mpconform", "report", *session.posargs,
+                env={**SRC_ENV, "MPCONFORM_RUN_STARTED": RUN_STARTED})
 
 
 @nox.session(name="ci-merge", default=False)

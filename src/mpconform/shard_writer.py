@@ -5,6 +5,8 @@ the whole catalogue writes ``<results>/<name>.json``; a narrowed run (``-k``, a 
 collection) writes ``<results>/partial/<name>.json`` so that it never replaces a complete one.
 """
 
+import datetime
+import hashlib
 import json
 import multiprocessing
 import os
@@ -128,8 +130,28 @@ def write(results_dir, root, cases, cells, selection):
     }
     folder = results_dir if complete else os.path.join(results_dir, "partial")
     path = os.path.join(folder, shard_name() + ".json")
-    write_atomically(path, dumps(document))
+    text = dumps(document)
+    write_atomically(path, text)
+    write_atomically(stamp_path(path), json.dumps(stamp(text), sort_keys=True) + "\n")
     return path
+
+
+# Beside each shard, untracked: when this machine wrote it, so that a report can tell the columns
+# a run produced from the ones it kept (committed, copied or downloaded shards have no stamp that
+# matches their content). The shard itself stays free of per-run facts.
+STAMPS = ".produced"
+
+
+def stamp_path(shard_path):
+    return os.path.join(os.path.dirname(shard_path), STAMPS, os.path.basename(shard_path))
+
+
+def stamp(text):
+    return {
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "written": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "host": platform.node(),
+    }
 
 
 def dumps(document):

@@ -108,6 +108,7 @@ class ManagerPool:
         if manager is not None and not manager._process.is_alive():
             self._managers.pop(key)
             shutdown(manager)
+            remove_socket_of(manager)
             manager = None
         if manager is None:
             manager = start(declaration, start_method)
@@ -133,6 +134,21 @@ def shutdown(manager):
     process = getattr(manager, "_process", None)
     if process is not None and process.is_alive():
         stop(process)
+
+
+def remove_socket_of(dead_manager):
+    """A killed server leaves its Unix socket, and the folder multiprocessing made for it, behind."""
+    address = getattr(dead_manager, "address", None)
+    if not isinstance(address, str) or not os.path.exists(address):
+        return
+    try:
+        os.unlink(address)
+        folder = os.path.dirname(address)
+        ours = multiprocessing.current_process()._config.get("tempdir")
+        if os.path.basename(folder).startswith("pymp-") and folder != ours and not os.listdir(folder):
+            os.rmdir(folder)
+    except OSError:
+        pass
 
 
 def stop(process, grace=2.0):

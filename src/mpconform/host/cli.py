@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    from mpconform.host import merge, render_csv, render_html, render_markdown, shard_reader
+    from mpconform.host import diff, merge, provenance, render_csv, render_html, render_markdown, shard_reader
 
     cases = catalogue.load()
     results, out = arguments.results, arguments.out
@@ -28,14 +29,21 @@ def _report(arguments: argparse.Namespace) -> int:
         if out.resolve() == (ROOT / "reports").resolve():
             raise shard_reader.ShardError(f"{out}: --partial draws into a folder of its own, not reports/")
         out.mkdir(parents=True, exist_ok=True)
-    matrix = merge.build(shard_reader.load_folder(results, partial=arguments.partial is not None), cases)
+    loaded = shard_reader.load_folder(results, partial=arguments.partial is not None)
+    matrix = merge.build(loaded, cases)
     merge.validate(matrix)
+    try:
+        origins = provenance.origins(loaded, provenance.run_started(os.environ.get("MPCONFORM_RUN_STARTED")))
+    except ValueError as error:
+        raise shard_reader.ShardError(str(error)) from None
+    kept = provenance.kept_in_report(origins)
+    committed, committed_origin = diff.committed(ROOT / "reports" / "matrix.json")
     outputs = {
         "matrix.json": json.dumps(matrix, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-        "matrix.md": render_markdown.render(matrix),
+        "matrix.md": render_markdown.render(matrix, kept),
         "gotchas.md": render_markdown.render_gallery(matrix),
         "matrix.csv": render_csv.render(matrix),
-        "index.html": render_html.render(matrix, cases),
+        "index.html": render_html.render(matrix, cases, kept),
     }
     for name, text in outputs.items():
         write_atomically(str(out / name), text)
@@ -44,7 +52,38 @@ def _report(arguments: argparse.Namespace) -> int:
     print(f"mpconform: {len(matrix['cells'])} cells from {len(run)} shards → {', '.join(outputs)} in {out}")
     if stale:
         print(f"mpconform: stale (cases changed since they ran): {', '.join(stale)}; rerun their sessions")
+    print("mpconform: where each column came from:")
+    order = [column["key"] for column in matrix["columns"]]
+    for origin in sorted(origins, key=lambda origin: order.index(origin.column)):
+        print(f"  {origin.line()}")
+    not_run = [c["label"] for c in matrix["columns"] if c["status"] == "not-run" and c["platform"] in
+               {column["platform"] for column in run}]
+    if not_run:
+        print(f"  not run on this platform: {', '.join(not_run)} (`nox -s interpreters` installs what it can)")
+    print(_behaviour_text(diff, committed, committed_origin, matrix, narrowed=arguments.partial is not None))
     return 0
+
+
+def _behaviour_text(diff, committed: dict | None, origin: str, matrix: dict, narrowed: bool) -> str:
+    """Whether any cell's behaviour changed from the committed matrix, and which."""
+    if committed is None:
+        return f"mpconform: no committed matrix to compare with ({origin})"
+    changes = diff.compare(committed, matrix)
+    changed = [change for change in changes if change.old and change.new]
+    added = [change for change in changes if change.old is None]
+    removed = [change for change in changes if change.new is None and not narrowed]
+    lines = []
+    if not changed:
+        lines.append(f"mpconform: no behaviour changed from the committed matrix ({origin})")
+    else:
+        lines.append(f"mpconform: behaviour changed from the committed matrix ({origin}) in {len(changed)} cells:")
+        lines += [f"  {change.describe()}" for change in changed[:30]]
+        if len(changed) > 30:
+            lines.append(f"  … and {len(changed) - 30} more: python -m mpconform diff shows them all")
+    if added or removed:
+        lines.append(f"mpconform: {len(added)} cells added and {len(removed)} removed since the committed "
+                     f"matrix (new or removed cases, interpreters or platforms)")
+    return "\n".join(lines)
 
 
 def _collect(arguments: argparse.Namespace) -> int:

@@ -55,6 +55,29 @@ def load(path: Path) -> dict:
     return matrix
 
 
+def committed(path: Path) -> tuple[dict | None, str]:
+    """The matrix at ``path`` as last committed (git's HEAD), else as the file is now, before a
+    report replaces it; with where it came from. None when there is neither."""
+    import subprocess
+
+    path = Path(path)
+    try:
+        text = subprocess.run(["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"],
+                              capture_output=True, check=True, text=True, encoding="utf-8").stdout
+        where = f"HEAD:{path.parent.name}/{path.name}"
+    except (OSError, subprocess.CalledProcessError):
+        if not path.exists():
+            return None, f"{path} does not exist"
+        text, where = path.read_text(encoding="utf-8"), str(path)
+    try:
+        matrix = json.loads(text)
+    except ValueError:
+        return None, f"{where} is not JSON"
+    if not isinstance(matrix, dict) or matrix.get("schema") != MATRIX_SCHEMA_VERSION:
+        return None, f"{where} is not a matrix this mpconform reads"
+    return matrix, where
+
+
 def _index(matrix: dict) -> dict[tuple, tuple[str, str]]:
     columns = {c["key"]: c for c in matrix["columns"]}
     return {(cell["case"], columns[cell["column"]]["platform"], columns[cell["column"]]["label"],

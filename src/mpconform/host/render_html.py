@@ -31,7 +31,8 @@ def _entry_views(entry: view.TableEntry) -> dict[str, dict[str, str]]:
     return shown
 
 
-def render(matrix: dict, cases: list[catalogue.Case] | None = None) -> str:
+def render(matrix: dict, cases: list[catalogue.Case] | None = None, kept: dict | None = None) -> str:
+    """``kept``: the columns a run did not produce, by key (``provenance.kept_in_report``)."""
     cases = catalogue.load() if cases is None else cases
     by_id = {case.id: case for case in cases}
     details = {
@@ -55,5 +56,5 @@ def render(matrix: dict, cases: list[catalogue.Case] | None = None) -> str:
         platforms=view.platforms(matrix), legend=view.LEGEND, patterns=matrix["patterns"],
         containers=sorted({c["container"] for c in matrix["cases"]}), views=VIEWS,
         entry_views=_entry_views, column_title=view.column_title, details=details,
-        shards=matrix["shards"], gallery=gallery.sections(matrix),
+        shards=matrix["shards"], gallery=gallery.sections(matrix), kept=kept or {},
     )

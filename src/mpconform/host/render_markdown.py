@@ -52,7 +52,9 @@ def render_gallery(matrix: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(matrix: dict) -> str:
+def render(matrix: dict, kept: dict | None = None) -> str:
+    """``kept``: the columns a run did not produce, by key (``provenance.kept_in_report``)."""
+    kept = kept or {}
     lines = [
         "# mpconform — what manager proxies propagate",
         "",
@@ -65,6 +67,10 @@ def render(matrix: dict) -> str:
         "| --- | --- | --- |",
     ]
     lines += [f"| {escape(sym)} | {escape(name)} | {escape(meaning)} |" for name, sym, meaning in view.LEGEND]
+    if kept:
+        lines += ["", f"**Not all of this run.** {len(kept)} columns were not rerun by the run that drew "
+                      f"this page; they are kept from shards recorded elsewhere or earlier: "
+                      + escape("; ".join(origin.line() for origin in kept.values())) + "."]
     for platform in view.platforms(matrix):
         lines += ["", f"## {escape(platform.title)}", ""]
         if not platform.columns:
@@ -76,6 +82,8 @@ def render(matrix: dict) -> str:
             if status == "stale":
                 changed = len(column["stale_cases"]) + len(column["missing_cases"])
                 status = f"stale: {changed} cases changed since it ran"
+            if column["key"] in kept:
+                status = f"{status}, kept (not rerun): {kept[column['key']].recorded}"
             status = "; ".join([status] + column.get("notes", []))
             lines.append(f"| {escape(column['label'])} | {escape(view.column_title(column))} | "
                          f"{escape(column['start_methods']['default'])} | {escape(status)} |")
