@@ -47,7 +47,7 @@ def _install_conformance_tools(session: nox.Session, interpreter: interpreters.I
     session.install("-r", CONFORMANCE_REQUIREMENTS)
 
 
-def _conformance_session(label: str, interpreter, wanted) -> None:
+def _conformance_session(label: str, interpreter, wanted, alias_of: str | None = None) -> None:
     if interpreter is None:
 
         def conformance(session: nox.Session) -> None:
@@ -72,13 +72,21 @@ def _conformance_session(label: str, interpreter, wanted) -> None:
             f"Run every case under every start method on {interpreter.description} and write "
             f"its shard to reports/results/ ({interpreter.executable}, found via {interpreter.source})."
         )
+        if alias_of:
+            conformance.__doc__ = f"The same as conformance-{alias_of}: {conformance.__doc__}"
         python = interpreter.executable
-    nox.session(name=f"conformance-{label}", python=python, tags=["conformance", "tests"])(conformance)
+    if alias_of:
+        nox.session(name=f"conformance-{label}", python=python, default=False)(conformance)
+    else:
+        nox.session(name=f"conformance-{label}", python=python, tags=["conformance", "tests"])(conformance)
 
 
 _PLAN = interpreters.plan(cache_file=ROOT / ".nox" / "interpreters.json")
 for _label, _interpreter, _wanted in _PLAN:
     _conformance_session(_label, _interpreter, _wanted)
+for _label, _interpreter in interpreters.aliases(_PLAN):
+    _conformance_session(_label, _interpreter, None, alias_of=next(
+        label for label, found, _ in _PLAN if found is _interpreter))
 
 
 @nox.session(name="interpreters", python=False, default=False)

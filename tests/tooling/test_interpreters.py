@@ -90,9 +90,18 @@ def test_the_plan_lists_every_wanted_column_and_any_extra_interpreter():
     assert plan["3.8"][0].version == (3, 8, 18)
     assert plan["3.6"] == (None, Wanted("3.6", True))
     assert plan["3.14"] == (None, Wanted("3.14", False))
-    assert plan["pypy3.9"][1] == Wanted("pypy3", True)
+    assert plan["pypy3"] == (found[2], Wanted("pypy3", True))
     assert plan["3.16"][1] is None
-    assert "pypy3" not in plan
+    assert "pypy3.9" not in plan
+    assert interpreters.aliases(interpreters.plan(found)) == [("pypy3.9", found[2])]
+
+
+def test_the_pypy_session_keeps_its_name_found_or_not_and_older_pypys_run_under_their_own():
+    assert ("pypy3", None, Wanted("pypy3", True)) in interpreters.plan([])
+    older, newer = interpreter("3.9.16", implementation="pypy"), interpreter("3.10.14", implementation="pypy")
+    plan = {label: found for label, found, _ in interpreters.plan([older, newer])}
+    assert plan["pypy3"] is newer and plan["pypy3.9"] is older
+    assert interpreters.aliases(interpreters.plan([older, newer])) == [("pypy3.10", newer)]
 
 
 def test_a_missing_interpreter_is_named_with_where_we_looked():

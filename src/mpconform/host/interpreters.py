@@ -275,12 +275,22 @@ def plan(
         if not matching:
             sessions.append((wanted.label, None, wanted))
         for interpreter in matching:
-            sessions.append((interpreter.label, interpreter, wanted))
+            # A column that any version fills (PyPy 3) keeps its name, found or not: the newest
+            # fills it; the others run under their own version's name.
+            stable = wanted.label if not wanted.label.startswith("3.") and interpreter is matching[-1] else None
+            sessions.append((stable or interpreter.label, interpreter, wanted))
             used.add(interpreter.label)
     for label, interpreter in sorted(chosen.items()):
         if label not in used and interpreter.version >= (3, 6):
             sessions.append((label, interpreter, None))
     return sessions
+
+
+def aliases(sessions: list[tuple[str, Interpreter | None, Wanted | None]]) -> list[tuple[str, Interpreter]]:
+    """Sessions also reachable by their interpreter's own label (``pypy3.9`` for ``pypy3``), so that
+    a CI job can name the exact version it set up."""
+    return [(interpreter.label, interpreter) for label, interpreter, _ in sessions
+            if interpreter is not None and label != interpreter.label]
 
 
 def missing_message(wanted: Wanted) -> str:
