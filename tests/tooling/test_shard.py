@@ -38,7 +38,8 @@ def test_one_cell_per_line_and_no_temporary_file_left(tmp_path):
     path = shard_writer.write(str(tmp_path), ".", CASES[:2], cells_for(CASES[:2]), {"args": []})
     lines = open(path).read().splitlines()
     assert sum(1 for line in lines if line.startswith('{"id"')) == 6
-    assert os.listdir(str(tmp_path)) == [os.path.basename(path)]
+    assert sorted(os.listdir(str(tmp_path))) == sorted([os.path.basename(path), shard_writer.STAMPS])
+    assert os.listdir(os.path.join(str(tmp_path), shard_writer.STAMPS)) == [os.path.basename(path)]
 
 
 def test_the_name_says_implementation_version_and_platform():

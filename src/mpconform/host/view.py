@@ -50,6 +50,13 @@ def symbol(outcome: str) -> str:
     return SYMBOLS.get(outcome, outcome)
 
 
+def spoken(outcome: str) -> str:
+    """``raised RemoteError``, ``skipped``, ``lost``: an outcome in words."""
+    if outcome.startswith("skipped:"):
+        return "skipped"
+    return outcome.replace(":", " ", 1)
+
+
 @dataclass(frozen=True)
 class TableEntry:
     """One case in one column: its cells by start method."""
@@ -95,19 +102,41 @@ class TableEntry:
         if self.agrees:
             ran = [o for o in self.by_method.values() if not o.startswith("skipped:")]
             body = symbol(ran[0] if ran else next(iter(self.by_method.values())))
+            return self._marked(body, bool(self.mismatched))
+        # Start methods disagree: the one off its expectation carries the mark.
+        body = " / ".join(f"{m} {symbol(self.by_method[m])}" + (" ‼" if m in self.mismatched else "")
+                          for m in START_METHODS
+                          if m in self.by_method and not self.by_method[m].startswith("skipped:"))
+        return self._marked(body, False)
+
+    def spoken(self) -> str:
+        """What a screen reader says for :meth:`text`: words, not symbols."""
+        if not self.run:
+            return "not run"
+        ran = {m: o for m, o in self.by_method.items() if not o.startswith("skipped:")}
+        if not ran:
+            return "skipped"
+        if self.agrees:
+            body = spoken(next(iter(ran.values())))
         else:
-            body = " / ".join(f"{m} {symbol(self.by_method[m])}" for m in START_METHODS
-                              if m in self.by_method and not self.by_method[m].startswith("skipped:"))
-        return self._marked(body, bool(self.mismatched))
+            body = ", ".join(f"{m}: {spoken(ran[m])}" for m in START_METHODS if m in ran)
+        return self._spoken_marks(body, bool(self.mismatched))
 
     def under(self, method: str) -> dict[str, str]:
-        """Text and CSS class under one start method (``default``: the column's own)."""
+        """Text, CSS class and spoken label under one start method (``default``: the column's own)."""
         chosen = self.default_method if method == "default" else method
         outcome = self.by_method.get(chosen)
         if outcome is None:
-            return {"text": "–", "css": "skipped"} if self.run else {"text": "NOT RUN", "css": "not-run"}
+            if self.run:
+                return {"text": "–", "css": "skipped", "spoken": f"{chosen} not available here"}
+            return {"text": "NOT RUN", "css": "not-run", "spoken": "not run"}
         text = self._marked(symbol(outcome), chosen in self.mismatched)
-        return {"text": text, "css": outcome_class(outcome)}
+        return {"text": text, "css": outcome_class(outcome),
+                "spoken": self._spoken_marks(spoken(outcome), chosen in self.mismatched)}
+
+    def _spoken_marks(self, body: str, mismatched: bool) -> str:
+        return body + (", differs from its expectation" if mismatched else "") + (
+            ", stale" if self.stale else "") + (", flaky" if self.flaky else "")
 
     def _marked(self, body: str, mismatched: bool) -> str:
         return body + (" ‼" if mismatched else "") + (" (stale)" if self.stale else "") + (
