@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from mpconform import catalogue, expectations, outcomes, shard_writer, stable_text
+from mpconform import catalogue, cells, outcomes, shard_writer
 from mpconform.harness.client import Runner
 
 CELL_KEY = "mpconform-cell"
@@ -66,31 +66,12 @@ class Conformance:
 
     def run(self, case, start_method):
         """The record of one cell, without judging it."""
-        request = case.request()
-        request["start_method"] = start_method
-        return self.runner.run(request)
+        return self.runner.run(cells.request(case, start_method))
 
     def check(self, case, start_method):
         """Run the cell, record it for the shard, and fail if it deviates from its expectation."""
         records = [self.run(case, start_method) for _ in range(self.repeat)]
-        counts = {}
-        for each in records:
-            counts[each["outcome"]] = counts.get(each["outcome"], 0) + 1
-        # The most frequent outcome stands for the cell; the first record that shows it, its values.
-        outcome = max(sorted(counts), key=lambda o: counts[o])
-        record = next(each for each in records if each["outcome"] == outcome)
-        expectation = case.expected(expectations.Target.current(start_method))
-        # Only what the behaviour decides: no duration, no machine paths (see stable_text).
-        cell = {
-            "id": case.id, "pattern": case.pattern, "container": case.container,
-            "operation": case.operation, "start_method": start_method,
-            "outcome": record["outcome"], "side": record.get("side"),
-            "expected": expectation["outcome"],
-            "values": stable_text.cell_values(record["values"], record["outcome"], case.children),
-        }
-        if self.repeat > 1:
-            cell["repeat"] = {"runs": self.repeat, "outcomes": counts}
-            cell["flaky"] = len(counts) > 1
+        cell, record, counts, expectation = cells.place(case, start_method, records)
         self.node.user_properties.append((CELL_KEY, json.dumps(cell)))
         self.node.user_properties.append((SECONDS_KEY, sum(each.get("duration", 0.0) for each in records)))
         if record["outcome"].startswith(outcomes.SKIPPED_PREFIX):

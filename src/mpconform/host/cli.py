@@ -1,4 +1,5 @@
-"""``python -m mpconform``: build the reports, compare two matrices, print a reproducer."""
+"""``python -m mpconform``: ask a question quickly (check), build the reports, compare two
+matrices, print a reproducer."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import difflib
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from mpconform import catalogue
@@ -133,6 +135,48 @@ def _repro(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _check(arguments: argparse.Namespace) -> int:
+    from mpconform.host import check
+
+    matches = check.keyword_matcher(arguments.k)
+    cases = catalogue.load()
+    methods = arguments.start_method or list(START_METHODS)
+    wanted = [(case.id, method) for case in cases for method in methods if matches(case.id, method)]
+    if not wanted:
+        raise check.CheckError(f"-k {arguments.k!r} selects no cell; `python -m mpconform list` shows the case ids")
+    selected = check.select_interpreters(arguments.python)
+    jobs = arguments.jobs if arguments.jobs is not None else check.default_jobs()
+    if jobs < 1:
+        raise check.CheckError(f"--jobs {jobs}: at least 1")
+    print(f"mpconform check: {len(wanted)} cells on {len(selected)} interpreters "
+          f"({', '.join(i.label for i in selected)}), {jobs} runners at a time", file=sys.stderr)
+    started = time.monotonic()
+    try:
+        columns = check.run(selected, wanted, jobs, progress=check.progress_printer())
+    except KeyboardInterrupt:
+        print("\nmpconform check: interrupted; every worker and runner was stopped", file=sys.stderr)
+        return 130
+    elapsed = time.monotonic() - started
+    for line in check.table(columns, cases):
+        print(line)
+    errors = [column.error for column in columns if column.error]
+    off = check.differing(columns)
+    cells = sum(len(column.cells) for column in columns)
+    print(f"\n{cells} cells in {elapsed:.1f} s ({cells / elapsed if elapsed else 0:.0f} cells/s)")
+    if arguments.json:
+        for path in check.write_shards(columns, cases, arguments.json):
+            print(f"shard: {path}")
+    if off:
+        print(f"{len(off)} cells differ from their expectation:")
+        for line in off:
+            print(f"  {line}")
+    else:
+        print("every cell that ran matches its expectation")
+    for error in errors:
+        print(f"mpconform check: {error}", file=sys.stderr)
+    return 1 if off or errors else 0
+
+
 def _list(arguments: argparse.Namespace) -> int:
     for case in catalogue.load():
         print(f"{case.id}\t{case.description}")
@@ -162,6 +206,23 @@ def parser() -> argparse.ArgumentParser:
     reproduce.add_argument("--start-method", choices=START_METHODS, default="spawn",
                            help="the script's default start method (it also takes one as its argument)")
     reproduce.set_defaults(run=_repro)
+    checking = commands.add_parser(
+        "check", help="run cases on every interpreter found, at once, and print the table (no nox needed)")
+    checking.add_argument("-k", metavar="EXPRESSION",
+                          help="select cells by case id and start method, as pytest's -k does: "
+                               "'nested', 'reassign-back and spawn', 'queue and not joinable'")
+    checking.add_argument("--jobs", type=int, metavar="N",
+                          help="runner processes in all (default: twice the cores: cells wait on "
+                               "process starts and the manager as much as they compute)")
+    checking.add_argument("--python", nargs="+", metavar="SPEC",
+                          help="interpreters: labels of the noxfile's sessions (3.8, 3.13t, pypy3) or "
+                               "paths; default: every interpreter found")
+    checking.add_argument("--start-method", nargs="+", choices=START_METHODS, metavar="METHOD",
+                          help="fork, spawn, forkserver (default: all three)")
+    checking.add_argument("--json", type=Path, metavar="DIR",
+                          help="also write each interpreter's cells as a shard into DIR (narrowed runs "
+                               "into DIR/partial)")
+    checking.set_defaults(run=_check)
     listing = commands.add_parser("list", help="every case id with its description")
     listing.set_defaults(run=_list)
     gather = commands.add_parser("collect", help="CI: gather downloaded shards into reports/results, "
@@ -182,6 +243,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from mpconform.catalogue import CaseError
+    from mpconform.host.check import CheckError
     from mpconform.host.diff import DiffError
     from mpconform.host.shard_reader import ShardError
 
@@ -192,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     try:
         return arguments.run(arguments)
-    except (CaseError, ShardError, DiffError) as error:
+    except (CaseError, ShardError, DiffError, CheckError) as error:
         print(f"mpconform: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `python -m mpconform list | head`: the reader has what it wanted
