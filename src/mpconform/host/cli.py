@@ -49,6 +49,12 @@ def _report(arguments: argparse.Namespace) -> int:
     }
     for name, text in outputs.items():
         write_atomically(str(out / name), text)
+    if arguments.partial is None and out.resolve() == (ROOT / "reports").resolve():
+        # What `mpconform lint` knows, drawn from the same catalogue and matrix.
+        from mpconform.host.lint import knowledge
+
+        facts = json.dumps(knowledge.build(matrix, cases), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        write_atomically(str(knowledge.facts_path()), facts)
     run = [c for c in matrix["columns"] if c["status"] != "not-run"]
     stale = [c["label"] for c in run if c["status"] == "stale"]
     print(f"mpconform: {len(matrix['cells'])} cells from {len(run)} shards → {', '.join(outputs)} in {out}")
@@ -177,6 +183,16 @@ def _check(arguments: argparse.Namespace) -> int:
     return 1 if off or errors else 0
 
 
+def _lint(arguments: argparse.Namespace) -> int:
+    from mpconform.host.lint import command
+
+    try:
+        return command.run(arguments.paths, arguments.python_version)
+    except command.LintError as error:
+        print(f"mpconform: {error}", file=sys.stderr)
+        return 2
+
+
 def _list(arguments: argparse.Namespace) -> int:
     for case in catalogue.load():
         print(f"{case.id}\t{case.description}")
@@ -223,6 +239,13 @@ def parser() -> argparse.ArgumentParser:
                           help="also write each interpreter's cells as a shard into DIR (narrowed runs "
                                "into DIR/partial)")
     checking.set_defaults(run=_check)
+    linting = commands.add_parser(
+        "lint", help="point at each line whose effect the matrix shows lost, racing, diverging or raising")
+    linting.add_argument("paths", nargs="+", metavar="PATH", help="Python files or folders")
+    linting.add_argument("--python-version", metavar="X.Y",
+                         help="the version whose behaviour applies (default: the project's requires-python, "
+                              "else the running Python)")
+    linting.set_defaults(run=_lint)
     listing = commands.add_parser("list", help="every case id with its description")
     listing.set_defaults(run=_list)
     gather = commands.add_parser("collect", help="CI: gather downloaded shards into reports/results, "
