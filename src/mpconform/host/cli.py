@@ -68,30 +68,8 @@ def _report(arguments: argparse.Namespace) -> int:
                {column["platform"] for column in run}]
     if not_run:
         print(f"  not run on this platform: {', '.join(not_run)} (`nox -s interpreters` installs what it can)")
-    print(_behaviour_text(diff, committed, committed_origin, matrix, narrowed=arguments.partial is not None))
+    print(diff.behaviour_text(committed, committed_origin, matrix, narrowed=arguments.partial is not None))
     return 0
-
-
-def _behaviour_text(diff, committed: dict | None, origin: str, matrix: dict, narrowed: bool) -> str:
-    """Whether any cell's behaviour changed from the committed matrix, and which."""
-    if committed is None:
-        return f"mpconform: no committed matrix to compare with ({origin})"
-    changes = diff.compare(committed, matrix)
-    changed = [change for change in changes if change.old and change.new]
-    added = [change for change in changes if change.old is None]
-    removed = [change for change in changes if change.new is None and not narrowed]
-    lines = []
-    if not changed:
-        lines.append(f"mpconform: no behaviour changed from the committed matrix ({origin})")
-    else:
-        lines.append(f"mpconform: behaviour changed from the committed matrix ({origin}) in {len(changed)} cells:")
-        lines += [f"  {change.describe()}" for change in changed[:30]]
-        if len(changed) > 30:
-            lines.append(f"  … and {len(changed) - 30} more: python -m mpconform diff shows them all")
-    if added or removed:
-        lines.append(f"mpconform: {len(added)} cells added and {len(removed)} removed since the committed "
-                     f"matrix (new or removed cases, interpreters or platforms)")
-    return "\n".join(lines)
 
 
 def _collect(arguments: argparse.Namespace) -> int:
