@@ -239,3 +239,10 @@ def test_flake8_and_pre_commit_from_a_fresh_venv(tmp_path):
                            "program.py"], capture_output=True, text=True, cwd=str(project), env=env, timeout=600)
     assert hook.returncode == 1, hook.stdout + hook.stderr
     assert "program.py:8:5: MPC101" in hook.stdout
+
+
+def test_a_proxy_used_after_its_managers_with_block_ended():
+    after = "import multiprocessing\nwith multiprocessing.Manager() as m:\n    ls = m.list()\nls.append(1)\n"
+    assert findings(after, prelude="") == [(4, "MPC401", "gotcha.manager.used-after-shutdown")]
+    inside = "import multiprocessing\nwith multiprocessing.Manager() as m:\n    ls = m.list()\n    ls.append(1)\n"
+    assert findings(inside, prelude="") == []

@@ -8,7 +8,8 @@ Signatures:
   in code that several processes run;
 - ``("call", kind, method)``, ``("nested-call", kind, method)`` (on a proxy read out of another),
   ``("operator", kind, op)``, ``("builtin", kind, function)``, ``("compare", kind)``,
-  ``("hash", kind)``, ``("subscript", kind)``, ``("pass-to-child", "manager")``.
+  ``("hash", kind)``, ``("subscript", kind)``, ``("pass-to-child", "manager", transport)``,
+  ``("after-shutdown", kind)`` (a proxy used after its manager's ``with`` block ended), …
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class _Visitor(ast.NodeVisitor):
         self.locked = 0
         self.copies: dict[str, tuple] = {}  # local name -> the proxy slot it was read from
         self.local_functions: set[str] = set()  # functions defined in this function: not picklable
+        self.dead: set[str] = set()  # proxies whose manager's `with` block has ended
 
     def add(self, signature: tuple, node) -> None:
         text = self.lines[node.lineno - 1].strip() if 0 < node.lineno <= len(self.lines) else ""
@@ -66,6 +68,20 @@ class _Visitor(ast.NodeVisitor):
         for statement in node.body:
             self.visit(statement)
         self.locked -= locking
+        # `with Manager() as m:` shuts the manager down at the end: what it made is dead after.
+        for item in node.items:
+            if item.optional_vars is not None and self.module.is_manager_call(item.context_expr):
+                manager = _name(item.optional_vars)
+                self.dead |= {_name(target) for inner in node.body for assign in ast.walk(inner)
+                              if isinstance(assign, ast.Assign) and isinstance(assign.value, ast.Call)
+                              and isinstance(assign.value.func, ast.Attribute)
+                              and _name(assign.value.func.value) == manager for target in assign.targets}
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Load) and node.id in self.dead:
+            proxy = self.scope.get(node.id) or self.module.proxies.get(node.id)
+            if proxy is not None:
+                self.add(("after-shutdown", proxy.kind), node)
 
     def _is_lock(self, node) -> bool:
         proxy, _ = self.resolve(node)

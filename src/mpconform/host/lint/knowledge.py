@@ -31,9 +31,9 @@ CODES = {
 
 # A case's code does several things; the one it is about is the most specific. Reading a dict
 # with .get() is incidental to `di.get(0).append(10)`; a Barrier's wait, to a race.
-PRIORITY = ("mutate", "race", "pass-to-child", "unpicklable-argument", "private-attribute", "slice-assign",
-            "generic-alias", "identity", "nested-call", "operator", "builtin", "compare", "hash", "subscript",
-            "iterate", "call")
+PRIORITY = ("mutate", "race", "after-shutdown", "pass-to-child", "unpicklable-argument", "private-attribute",
+            "slice-assign", "generic-alias", "identity", "nested-call", "operator", "builtin", "compare",
+            "hash", "subscript", "iterate", "call")
 
 
 def defining(events: list) -> list:
