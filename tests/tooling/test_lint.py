@@ -246,3 +246,15 @@ def test_a_proxy_used_after_its_managers_with_block_ended():
     assert findings(after, prelude="") == [(4, "MPC401", "gotcha.manager.used-after-shutdown")]
     inside = "import multiprocessing\nwith multiprocessing.Manager() as m:\n    ls = m.list()\n    ls.append(1)\n"
     assert findings(inside, prelude="") == []
+
+
+def test_a_private_namespace_attribute_stays_in_this_process():
+    assert findings("ns._hidden = 1\n") == [(9, "MPC401", "direct-assign.namespace.setattr-underscore")]
+    assert findings("def f(ns):\n    ns._hidden = 1\n") == []  # a parameter no proxy reaches
+
+
+def test_names_are_read_in_their_own_function():
+    two = ("import multiprocessing\nm = multiprocessing.Manager()\n"
+           "def two():\n    o = m.dict()\n    o['k'] = 5\n"
+           "def one():\n    o = m.Namespace()\n    o.x = 1\n")
+    assert findings(two, prelude="") == []  # o is a dict in two(), whatever it is in one()

@@ -76,15 +76,20 @@ class _Module:
     def __init__(self, tree: ast.Module):
         self.managers: set[str] = set()          # names (and dotted self.x) bound to managers
         self.manager_classes: dict[str, set] = {}  # BaseManager subclasses: registered typeids
-        self.proxies: dict[str, Proxy] = {}      # "name" or "self.attr" -> Proxy
+        self.proxies: dict[str, Proxy] = {}      # module-level names and "self.attr" -> Proxy
+        # function -> its local names: a Proxy, or None for a name bound to something else there
+        self.locals: dict[str, dict[str, Proxy | None]] = {}
+        self.current = ""                        # the function whose body is being read
         self.params: dict[str, dict[int, Proxy]] = {}  # function name -> parameter index -> Proxy
         self.several: set[str] = set()           # functions that several processes run
         self.functions = {node.name: node for node in ast.walk(tree)
                           if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
         self._classes(tree)
         for _ in range(3):  # bindings feed each other (a proxy passed on, then stored)
-            for node in ast.walk(tree):
+            for node, function in _scoped(tree):
+                self.current = function
                 self._bind(node)
+        self.current = ""
 
     def _classes(self, tree):
         bases = {"BaseManager", "SyncManager"}
@@ -117,7 +122,23 @@ class _Module:
                     if node.args:
                         self._contents(made, node.args[0], scope)
                     return made
-        return resolve(self, node, scope)[0] if scope is not None else self.proxies.get(_name(node))
+        return resolve(self, node, scope)[0] if scope is not None else self.lookup(_name(node))
+
+    def lookup(self, name: str) -> Proxy | None:
+        """The proxy ``name`` is where the module is being read (a function's own names first)."""
+        here = self.locals.get(self.current, {})
+        if self.current and "." not in name and name in here:
+            return here[name]
+        return self.proxies.get(name)
+
+    def _store(self, name: str, made: Proxy | None) -> None:
+        """Bind ``name``; one bound to proxies of two kinds, or to a proxy and to something else,
+        in the same scope is none (the checker says only what it is sure of)."""
+        table = self.locals.setdefault(self.current, {}) if self.current and "." not in name else self.proxies
+        if name not in table:
+            table[name] = made
+        elif table[name] is not None and (made is None or made.kind != table[name].kind):
+            table[name] = None
 
     def _contents(self, made: Proxy, node, scope):
         if isinstance(node, (ast.List, ast.Tuple)):
@@ -153,6 +174,8 @@ class _Module:
 
     def _assign(self, target, value):
         name = _name(target)
+        if name.startswith("cls."):  # set on the class in setUpClass, read as self.x in methods
+            name = "self." + name[len("cls."):]
         if self.is_manager_call(value):
             self.managers.add(name)
             return
@@ -160,21 +183,22 @@ class _Module:
             self.managers.add(name)  # another name for the same manager
             return
         made = self.made(value)
-        if name and made is not None and not isinstance(target, ast.Subscript):
-            self.proxies[name] = made
+        if name and isinstance(target, ast.Name) or (made is not None and isinstance(target, ast.Attribute)
+                                                      and self.lookup(_name(target.value)) is None):
+            self._store(name, made)
         # ns.x = m.list() / di['k'] = m.Queue(): a proxy stored in a proxy
         if isinstance(target, ast.Attribute) and made is not None:
-            owner = self.proxies.get(_name(target.value))
+            owner = self.lookup(_name(target.value))
             if owner is not None and owner.kind == "namespace":
-                owner.slots[target.attr] = made
+                owner.slots.setdefault(target.attr, made)
         if isinstance(target, ast.Subscript) and made is not None:
-            owner = self.proxies.get(_name(target.value))
+            owner = self.lookup(_name(target.value))
             key = _literal_key(_index(target))
             if owner is not None:
                 if key is not None:
-                    owner.slots[key] = made
+                    owner.slots.setdefault(key, made)
                 else:
-                    owner.any_item = made
+                    owner.any_item = owner.any_item or made
 
     def _children(self, call: ast.Call):
         """Process(target=f, args=…), pool.apply(f, args), executor.submit(f, *args), initializers."""
@@ -210,6 +234,17 @@ class _Module:
                     self.params.setdefault(name, {})[index] = made
 
 
+def _scoped(tree):
+    """Every node with the name of the function whose body holds it ('' at module level)."""
+    stack = [(tree, "")]
+    while stack:
+        node, function = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            yield child, function
+            inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else function
+            stack.append((child, inner))
+
+
 def _name(node) -> str:
     """``a``, ``a.b.c``, or '' for anything else."""
     if isinstance(node, ast.Name):
@@ -233,11 +268,11 @@ def resolve(module: _Module, node, scope: dict) -> tuple[Proxy | None, tuple | N
     """(the proxy ``node`` is, or None; else, when ``node`` is a value read out of a proxy, the
     read: (container kind, how it was read: "attribute", "item", "get", "setdefault", "value"))."""
     if isinstance(node, ast.Name):
-        return scope.get(node.id) or module.proxies.get(node.id), None
+        return (scope[node.id] if node.id in scope else module.proxies.get(node.id)), None
     if isinstance(node, ast.Attribute):
         dotted = _name(node)
-        if dotted and (dotted in scope or dotted in module.proxies):
-            return scope.get(dotted) or module.proxies.get(dotted), None
+        if dotted and (dotted in scope or module.proxies.get(dotted) is not None):
+            return (scope[dotted] if dotted in scope else module.proxies.get(dotted)), None
         owner, _ = resolve(module, node.value, scope)
         if owner is not None and owner.kind in ("namespace", "object"):
             inner = owner.slots.get(node.attr)

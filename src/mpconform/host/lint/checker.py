@@ -76,6 +76,8 @@ def finding_for(event, version: tuple[int, int, int], facts: dict) -> Finding | 
         judged.append((case_id, case, outcome))
     case_id, case, outcome = judged[0]
     code, meaning = knowledge.CODES[case["pattern"]]
+    if case["pattern"] == "direct-assign" and _transition(case) is None:
+        code, meaning = knowledge.CODES["gotcha"]  # no version has it: a trap, not a missing API
     version_text = ".".join(map(str, version[:2]))
     parts = [f"{meaning}: {_describe(outcome)} on Python {version_text}"]
     later = _transition(case)

@@ -275,6 +275,9 @@ def module_events(source: str, scope: dict | None = None, several: bool | None =
     several_times = _started_several_times(tree)
     for name, function in module.functions.items():
         bound = dict(top)
+        # A parameter is a proxy only when the module shows one arriving there.
+        bound.update((argument.arg, None) for argument in function.args.args)
+        bound.update(module.locals.get(name, {}))
         for index, proxy in module.params.get(name, {}).items():
             if index < len(function.args.args):
                 bound[function.args.args[index].arg] = proxy
