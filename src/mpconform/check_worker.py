@@ -6,7 +6,8 @@ Reads one line of JSON from stdin: the cells to run, ``[[case_id, start_method],
 on RUNNERS runner processes (harness.client.Runner, as the pytest plugin does) and answers one
 JSON line per cell, ``{"cell": …, "seconds": …}``, with the cell ``cells.place`` makes, the same
 as the conformance run's; then ``{"manifest": …}``, the shard manifest of this interpreter.
-SIGTERM or a closed stdout stops it, and its runners with it.
+SIGTERM or a closed stdout stops it, and its runners with it: each is asked to stop (its
+managers shut down cleanly), and killed if it does not.
 """
 
 import json
@@ -64,8 +65,17 @@ def main(argv=None):
         manifest = shard_writer.manifest(root, list(by_id.values()), {"args": ["check"]})
         answer(json.dumps({"manifest": manifest}, sort_keys=True))
     finally:
+        # Closing a runner's input asks it to stop its children and shut its managers down (a
+        # killed manager leaves its socket folder in the temp dir); one that does not go in time
+        # is killed with all it started.
         for runner in runners:
-            runner.kill()
+            if runner.process is not None:
+                try:
+                    runner.process.stdin.close()
+                except OSError:
+                    pass
+        for runner in runners:
+            runner.close(grace=2.0)
     return 0
 
 

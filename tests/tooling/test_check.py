@@ -103,7 +103,8 @@ def test_the_table_folds_start_methods_and_a_differing_cell_fails_the_check(tmp_
 @pytest.mark.parametrize("when", ["finished", "ctrl-c"])
 def test_check_leaves_no_process_behind(tmp_path, when):
     marker = uuid.uuid4().hex
-    env = dict(os.environ, MPCONFORM_CLEANUP_MARKER=marker)
+    env = dict(os.environ, MPCONFORM_CLEANUP_MARKER=marker, TMPDIR=str(tmp_path),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
     command = [sys.executable, "-m", "mpconform", "check", "--python", sys.executable]
     if when == "finished":
         command += ["-k", "direct-assign.list"]
@@ -122,3 +123,5 @@ def test_check_leaves_no_process_behind(tmp_path, when):
     else:
         assert run.returncode == 0, output
     assert wait_until_gone(marker) == []
+    if when == "finished":  # every manager was shut down, not killed: no socket folder is left
+        assert list(tmp_path.glob("pymp-*")) == []
