@@ -37,7 +37,7 @@ RUN_ENV = {"PYTHONDONTWRITEBYTECODE": None}
 # The host-side command line runs from the source tree, like the target side.
 SRC_ENV = {**RUN_ENV, "PYTHONPATH": str(ROOT / "src")}
 # This nox invocation's start: the report tells the columns it produced from the ones it kept.
-RUN_STARTED = str(int(time.time()))
+RUN_STARTED = repr(time.time())
 
 
 def _install_conformance_tools(session: nox.Session, interpreter: interpreters.Interpreter) -> None:

@@ -134,3 +134,15 @@ def test_a_fresh_clone_running_one_interpreter_tells_what_it_produced_and_what_i
     assert "behaviour changed from the committed matrix (HEAD:reports/matrix.json) in 1 cells:" in output
     assert f"changed  {cell['case']} on {label} (linux-x86_64) under {cell['start_method']}: lost → propagated" \
         in output
+
+
+def test_a_shard_written_in_the_second_a_later_run_started_is_not_that_runs(tmp_path, monkeypatch, capsys):
+    """Back-to-back nox invocations: the last shard of one is stamped in the second the next starts."""
+    results = _results_with(tmp_path, stamped=[RAN, KEPT])
+    written = json.loads(Path(shard_writer.stamp_path(str(results / RAN))).read_text())["written"]
+    import datetime
+
+    second = datetime.datetime.strptime(written, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    printed = _report(results, tmp_path / "out", monkeypatch, capsys, started=second.timestamp() + 0.5)
+    assert "produced by this run" not in printed
+    assert "Not all of this run" not in (tmp_path / "out" / "matrix.md").read_text(encoding="utf-8")

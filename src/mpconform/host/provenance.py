@@ -46,8 +46,10 @@ def run_started(text: str | None) -> datetime.datetime | None:
     if not text:
         return None
     try:
-        # Stamps keep whole seconds: a shard written in the run's first second still belongs to it.
-        seconds = int(float(text))
+        # Kept to the fraction: stamps keep whole seconds, rounded down, so a shard written in the
+        # same second as the run started, but before it (the previous nox run's last one), is
+        # not taken for this run's. No session writes its shard within a second of nox starting.
+        seconds = float(text)
     except ValueError:
         raise ValueError(f"MPCONFORM_RUN_STARTED={text!r}: not a time in seconds since the epoch") from None
     return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
