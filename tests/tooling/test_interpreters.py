@@ -67,6 +67,21 @@ def test_pyenv_versions_are_found_even_when_its_shims_are_inactive(isolated, mon
     assert (found.label, found.source, found.executable) == ("3.8", "pyenv", str(version / "python"))
 
 
+def test_a_virtual_environments_python_is_named_by_its_base(isolated, monkeypatch):
+    """The venv that runs nox comes first on PATH; the shard names where its base came from."""
+    base = isolated / "pyenv" / "versions" / "3.8.18" / "bin"
+    base.mkdir(parents=True)
+    real = fake_python(base, "python", "3.8.18")
+    venv = isolated / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text(f"home = {base}\n")
+    (venv / "bin" / "python").symlink_to(real)
+    monkeypatch.setenv("PYENV_ROOT", str(isolated / "pyenv"))
+    monkeypatch.setenv("PATH", str(venv / "bin"))
+    [found] = interpreters.discover()
+    assert (found.label, found.source) == ("3.8", "pyenv")
+
+
 def test_free_threaded_and_pypy_get_their_own_labels(isolated):
     fake_python(isolated / "path", "python3.13t", "3.13.0", free_threaded=True)
     fake_python(isolated / "path", "pypy3", "3.9.16", implementation="pypy")

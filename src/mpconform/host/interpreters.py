@@ -209,9 +209,13 @@ def discover(cache_file: Path | None = None) -> list[Interpreter]:
     unique: dict[str, tuple[Path, str]] = {}
     for path, source in candidates():
         try:
-            unique.setdefault(os.path.realpath(path), (path, source))
+            real = os.path.realpath(path)
         except OSError:
             continue
+        # A virtual environment's python is its base interpreter: name the base (the venv that
+        # runs nox, first on PATH, would otherwise change a shard's source from run to run).
+        if real not in unique or (_in_venv(unique[real][0]) and not _in_venv(path)):
+            unique[real] = (path, source)
     cache = _read_cache(cache_file)
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
         probed = list(pool.map(lambda item: probe(item[0], item[1], cache), unique.values()))
@@ -221,6 +225,10 @@ def discover(cache_file: Path | None = None) -> list[Interpreter]:
         if found is not None and found.version[0] == 3:
             distinct.setdefault(os.path.realpath(found.executable), found)
     return list(distinct.values())
+
+
+def _in_venv(executable: Path) -> bool:
+    return (Path(executable).parent.parent / "pyvenv.cfg").is_file()
 
 
 def _read_cache(cache_file: Path | None) -> dict:
