@@ -65,11 +65,17 @@ def traceback(value):
         frame = _FRAME.match(line)
         if frame:
             skipping = not _case_frame(frame.group(1))
-        elif not line.startswith("    "):
+        elif not line.startswith("    ") and _ENDS_A_FRAME.match(line):
             skipping = False
         if not skipping:
             kept.append(line)
     return text("\n".join(kept) + ("\n" if value.endswith("\n") else ""))
+
+
+# What follows a frame's source lines: the next traceback, an exception, a remote traceback's
+# quotes, or a blank line. Anything else (PyPy prints the tail of a multi-line statement, "())",
+# unindented) still belongs to the frame.
+_ENDS_A_FRAME = re.compile(r'^($|Traceback |During handling|The above exception|"""|[A-Za-z_][\w.]*(: |:?$))')
 
 
 def _reentrant_reading(value):

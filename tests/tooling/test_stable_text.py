@@ -45,3 +45,16 @@ def test_racy_readings_and_incidental_output_stay_out():
     assert "child_before" in stable_text.cell_values(values, "propagated")  # a Lock is not reentrant
     rlock = dict(values, child_before="ls=[RLock(locked=False)]")
     assert "child_before" not in stable_text.cell_values(rlock, "propagated")  # read by its holder
+
+
+def test_an_unindented_tail_of_a_dropped_frames_statement_goes_with_it():
+    """PyPy prints the end of a multi-line statement unindented; whether that frame is in the
+    remote traceback depends on timing, so it must not leave a line behind."""
+    remote = ('"""\nTraceback (most recent call last):\n'
+              '  File "/usr/lib/pypy3.9/concurrent/futures/process.py", line 205, in _sendback_result\n'
+              '    result_queue.put(_ResultItem(work_id, result=result,\n'
+              '())\n'
+              'TypeError: Pickling an AuthenticationString object is disallowed for security reasons\n"""\n')
+    assert stable_text.traceback(remote) == (
+        '"""\nTraceback (most recent call last):\n'
+        'TypeError: Pickling an AuthenticationString object is disallowed for security reasons\n"""\n')
