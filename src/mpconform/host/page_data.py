@@ -9,6 +9,7 @@ parsed on the first click, with each distinct value set and each reproducer line
 
 from __future__ import annotations
 
+import json
 import re
 
 from mpconform import catalogue
@@ -125,8 +126,6 @@ def details(matrix: dict, cases: list[catalogue.Case]) -> dict:
     values_index: dict[str, int] = {}
 
     def values_id(found: dict) -> int:
-        import json
-
         key = json.dumps(found, sort_keys=True)
         if key not in values_index:
             values_index[key] = len(values)

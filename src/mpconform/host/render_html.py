@@ -15,7 +15,6 @@ from markupsafe import Markup, escape
 from mpconform import catalogue
 from mpconform.host import gallery, page_data, view
 from mpconform.host.merge import platform_title
-from mpconform.vocabulary import START_METHODS
 
 
 def codespans(text: str) -> Markup:
@@ -67,7 +66,7 @@ def render(matrix: dict, cases: list[catalogue.Case] | None = None, kept: dict |
     return template.render(
         platforms=platforms, legend=view.LEGEND, patterns=matrix["patterns"],
         containers=sorted({c["container"] for c in matrix["cases"]}), views=page_data.VIEWS,
-        start_methods=START_METHODS, column_title=view.column_title, family=page_data.family,
+        column_title=view.column_title, family=page_data.family,
         row_cells=row_cells, row_ranges=row_ranges, search_key=page_data.search_key,
         table_data=table_data, details=page_data.details(matrix, cases), recorded=_recorded(matrix),
         shards=matrix["shards"], gallery=gallery.sections(matrix), kept=kept or {},

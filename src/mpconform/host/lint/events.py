@@ -19,6 +19,7 @@ import ast
 from mpconform.host.lint.analysis import (
     ANNOTATIONS,
     LOCKS,
+    MADE_BY,
     MANAGER,
     MUTATORS,
     OPERATORS,
@@ -315,8 +316,6 @@ def setup_scope(setup: dict) -> dict:
 
 
 def _from_spec(spec):
-    from mpconform.host.lint.analysis import MADE_BY
-
     if not (isinstance(spec, dict) and len(spec) == 1):
         return None
     (key, value), = spec.items()
