@@ -19,6 +19,8 @@ _SHARED_MEMORY_NAME = re.compile(r"\b(psm|wnsm)_[0-9a-f]+")
 _PROCESS_NAME = re.compile(r"\b(Process|SpawnProcess|ForkProcess|ForkServerProcess|PoolWorker|"
                            r"SyncManager|SharedMemoryManager)-\d+(:\d+)*")
 _FRAME = re.compile(r'^  File "([^"]+)", line \d+, in .*$')
+MESSAGE_KEPT = 2000  # characters of an exception's message, from its start
+TRACEBACK_KEPT = 4000  # characters of a traceback, from its end, in whole lines
 
 
 def _prefixes():
@@ -69,7 +71,22 @@ def traceback(value):
             skipping = False
         if not skipping:
             kept.append(line)
-    return text("\n".join(kept) + ("\n" if value.endswith("\n") else ""))
+    return _last_lines(text("\n".join(kept) + ("\n" if value.endswith("\n") else "")), TRACEBACK_KEPT)
+
+
+def _last_lines(value, limit):
+    """The end of ``value`` in ``limit`` characters, from the start of a whole line that is not
+    the source line of a frame cut off (or the end of the last line alone, if that is longer)."""
+    if len(value) <= limit:
+        return value
+    tail = value[-limit:]
+    start = tail.find("\n", 0, len(tail) - 1)
+    if start == -1:
+        return tail
+    lines = tail[start + 1:].splitlines(True)
+    while len(lines) > 1 and lines[0].startswith("    "):
+        lines.pop(0)
+    return "".join(lines)
 
 
 # What follows a frame's source lines: the next traceback, an exception, a remote traceback's
@@ -99,7 +116,7 @@ def cell_values(values, outcome, children=1):
         if key == "output" and outcome not in ("hung", "crashed"):
             continue
         if key == "exception" and isinstance(value, dict):
-            value = dict(value, message=text(value.get("message", "")),
+            value = dict(value, message=text(value.get("message", ""))[:MESSAGE_KEPT],
                          traceback=traceback(value.get("traceback", "")))
         elif isinstance(value, str):
             value = text(value)

@@ -58,3 +58,25 @@ def test_an_unindented_tail_of_a_dropped_frames_statement_goes_with_it():
     assert stable_text.traceback(remote) == (
         '"""\nTraceback (most recent call last):\n'
         'TypeError: Pickling an AuthenticationString object is disallowed for security reasons\n"""\n')
+
+
+def test_a_long_traceback_is_cut_after_the_harness_frames_go_at_a_line_start():
+    """The cut must not depend on how long the dropped frames were in this run."""
+    case_frames = "".join(f'  File "<case>", line {n}, in f{n}\n    f{n + 1}()\n' for n in range(200))
+    exception = "RecursionError: maximum recursion depth exceeded\n"
+
+    def run_with_harness_frames(count):
+        harness = "".join(f'  File "{HARNESS}/harness/child.py", line {n}, in perform\n    x()\n'
+                          for n in range(count))
+        return "Traceback (most recent call last):\n" + harness + case_frames + exception
+
+    short, long = (stable_text.traceback(run_with_harness_frames(n)) for n in (1, 60))
+    assert short == long
+    assert len(short) <= stable_text.TRACEBACK_KEPT and short.endswith(exception)
+    assert short.startswith('  File "<case>"')
+
+
+def test_a_long_message_is_cut_after_addresses_are_made_neutral():
+    message = "<object at 0x7fb5986a11c0> " * 200
+    kept = stable_text.cell_values({"exception": {"message": message, "traceback": ""}}, "raised:X")
+    assert kept["exception"]["message"] == ("<object at 0x…> " * 200)[:stable_text.MESSAGE_KEPT]

@@ -14,14 +14,19 @@ import sys
 from mpconform.harness import values
 
 
+# Generous bounds on what crosses the pipe. The kept text is cut shorter, after stable_text has
+# dropped what varies between runs: a cut made here would fall at a different place each run.
+SENT_CHARACTERS = 200000
+
+
 def describe_exception(error):
     import traceback  # only when something raised: it costs a spawned child ~10 ms to import
 
     return {
         "type": type(error).__name__,
         "module": type(error).__module__,
-        "message": str(error)[:2000],
-        "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-4000:],
+        "message": str(error)[:SENT_CHARACTERS],
+        "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))[-SENT_CHARACTERS:],
     }
 
 
