@@ -107,7 +107,10 @@ CountingManager.register("Census", Census)
 _SHARED = []
 
 
-def _shared_list():
+def _shared_list(*content):
+    """The server's one list; given a content (a cell's setup), it holds that first."""
+    if content:
+        _SHARED[:] = content[0]
     return _SHARED
 
 

@@ -15,10 +15,9 @@ FAMILIES = [
                    "with authkey b'secret'",
         "references": ["https://docs.python.org/3/library/multiprocessing.html#authentication-keys",
                        "gh-139801"],
-        "manager": {"class": "cases._managers.RemoteManager", "address": "tcp", "authkey": "secret",
-                    "fresh": True},
+        "manager": {"class": "cases._managers.RemoteManager", "address": "tcp", "authkey": "secret"},
         "containers": ["list"],
-        "setup": {"shared": {"manager.shared_list": []}},
+        "setup": {"shared": {"manager.shared_list": [[]]}},
         "expect": [{"outcome": "propagated"}],
         "operations": {
             "connect-right-key": {
@@ -74,7 +73,7 @@ FAMILIES = [
         "summary": "`{code}` in the child, where ls is a manager.list holding a manager.list, "
                    "made by a SyncManager with authkey b'secret'",
         "references": ["bpo-34559", "https://docs.python.org/3/library/multiprocessing.html#authentication-keys"],
-        "manager": {"authkey": "secret", "fresh": True},
+        "manager": {"authkey": "secret"},
         "containers": ["list"],
         "setup": {"ls": {"manager.list": [{"manager.list": [1]}]}},
         "expect": [{"outcome": "raised:AuthenticationError"}],

@@ -75,6 +75,11 @@ def main():
         # Its children then start with the harness's child module imported; what the case's
         # code does through the proxies is unchanged.
         multiprocessing.get_context("forkserver").set_forkserver_preload(["mpconform.harness.child"])
+    if hasattr(gc, "freeze"):  # 3.7+
+        # What the runner has imported lives as long as it does. Frozen, it is left out of the
+        # collection after each cell, and a forked child's collector never touches (and so
+        # never copies) those pages.
+        gc.freeze()
     requests = sys.stdin.buffer
     abort = requests if os.name == "posix" else None
     try:
