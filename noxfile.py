@@ -36,9 +36,11 @@ CONFORMANCE_REQUIREMENTS = "tests/conformance/requirements.txt"
 RUN_ENV = {"PYTHONDONTWRITEBYTECODE": None}
 # The host-side command line runs from the source tree, like the target side.
 SRC_ENV = {**RUN_ENV, "PYTHONPATH": str(ROOT / "src")}
-# Twice the cores: a cell waits on process starts and on the manager as much as it computes.
-# Measured on 2 cores (the catalogue on 3.12): 4 workers 29-31 s, 2 workers 33-42 s.
-XDIST_WORKERS = str(2 * (os.cpu_count() or 1))
+# "-n auto" means twice the cores: a cell waits on process starts and on the manager as much as
+# it computes. Measured on 2 cores (the catalogue on 3.12): 4 workers 29-31 s, 2 workers 33-42 s.
+# Set through xdist's variable, so that the shard records "-n auto" whatever the machine.
+XDIST_ENV = {"PYTEST_XDIST_AUTO_NUM_WORKERS": os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
+             or str(2 * (os.cpu_count() or 1))}
 # This nox invocation's start: the report tells the columns it produced from the ones it kept.
 RUN_STARTED = repr(time.time())
 
@@ -66,9 +68,9 @@ def _conformance_session(label: str, interpreter, wanted, alias_of: str | None =
         def conformance(session: nox.Session) -> None:
             _install_conformance_tools(session, interpreter)
             session.run(
-                "python", "-m", "pytest", "tests/conformance", "-n", XDIST_WORKERS, "-p", "no:cacheprovider",
+                "python", "-m", "pytest", "tests/conformance", "-n", "auto", "-p", "no:cacheprovider",
                 *session.posargs,
-                env={**RUN_ENV, "MPCONFORM_INTERPRETER_SOURCE": interpreter.source},
+                env={**RUN_ENV, **XDIST_ENV, "MPCONFORM_INTERPRETER_SOURCE": interpreter.source},
             )
 
         conformance.__doc__ = (
