@@ -8,7 +8,9 @@ Figures (min / median / max over the runs, after one warm-up run of each):
 - the minimal-cell floor of that interpreter, measured in the same run (bench/minimal_cell.py:
   a fresh child given one manager list as a Process argument, one append, a report over a
   pipe, the parent reading the list back), as cells per second over the machine's cores, and
-  the bare-child floor (bench/process_floor.py) beside it.
+  the bare-child floor (bench/process_floor.py) beside it;
+- where the time goes: each pattern's cells run one after another on one runner, their summed
+  seconds against what as many minimal cells cost (a share of 1.0: as cheap as the floor).
 """
 
 from __future__ import annotations
@@ -60,6 +62,25 @@ def floor(executable: str, name: str, cases: int, cores: int) -> dict:
             "cells_per_second": round(cases * 3 / seconds, 1)}
 
 
+def per_pattern(interpreter, floor_ms: dict[str, float]) -> dict:
+    """Each pattern's cells on one runner, serially: seconds, and the minimal cell's share."""
+    by_id = {case.id: case for case in catalogue.load()}
+    wanted = [[case_id, method] for case_id in by_id for method in ("fork", "spawn", "forkserver")]
+    done = subprocess.run(check._worker_command(interpreter, 1),
+                          input=json.dumps(wanted) + "\n", capture_output=True, text=True, check=True)
+    spent: dict[str, float] = {}
+    floor_spent: dict[str, float] = {}
+    for line in done.stdout.splitlines():
+        answer = json.loads(line)
+        if "cell" in answer:
+            pattern = by_id[answer["cell"]["id"]].pattern
+            spent[pattern] = spent.get(pattern, 0.0) + answer["seconds"]
+            floor_spent[pattern] = floor_spent.get(pattern, 0.0) + floor_ms[answer["cell"]["start_method"]] / 1000
+    return {pattern: {"seconds": round(spent[pattern], 2),
+                      "floor_share": round(floor_spent[pattern] / spent[pattern], 2)}
+            for pattern in sorted(spent, key=lambda name: floor_spent[name] / spent[name])}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -88,6 +109,7 @@ def main() -> int:
                                          "runners": check.default_jobs()},
         "minimal_cell_floor": minimal,
         "bare_child_floor": bare,
+        "serially_by_pattern": per_pattern(one, minimal["ms_per_cell"]),
         "results": {"one_case_every_interpreter_seconds": one_case["median"],
                     "catalogue_floor_share": round(rate / minimal["cells_per_second"], 2),
                     "catalogue_bare_child_share": round(rate / bare["cells_per_second"], 2)},
