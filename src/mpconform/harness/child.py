@@ -13,7 +13,6 @@ import sys
 
 from mpconform.harness import values
 
-
 # Generous bounds on what crosses the pipe. The kept text is cut shorter, after stable_text has
 # dropped what varies between runs: a cut made here would fall at a different place each run.
 SENT_CHARACTERS = 200000
