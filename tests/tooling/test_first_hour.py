@@ -1,6 +1,7 @@
 """A new user's first run: the report tells the columns this run produced from the ones it kept
 (with their origin), and the end of the run says whether any behaviour changed."""
 
+import datetime
 import json
 import os
 import shutil
@@ -140,8 +141,6 @@ def test_a_shard_written_in_the_second_a_later_run_started_is_not_that_runs(tmp_
     """Back-to-back nox invocations: the last shard of one is stamped in the second the next starts."""
     results = _results_with(tmp_path, stamped=[RAN, KEPT])
     written = json.loads(Path(shard_writer.stamp_path(str(results / RAN))).read_text())["written"]
-    import datetime
-
     second = datetime.datetime.strptime(written, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
     printed = _report(results, tmp_path / "out", monkeypatch, capsys, started=second.timestamp() + 0.5)
     assert "produced by this run" not in printed

@@ -80,7 +80,7 @@ class _Visitor(ast.NodeVisitor):
 
     def visit_Name(self, node):
         if isinstance(node.ctx, ast.Load) and node.id in self.dead:
-            proxy = self.scope.get(node.id) or self.module.proxies.get(node.id)
+            proxy, _ = self.resolve(node)
             if proxy is not None:
                 self.add(("after-shutdown", proxy.kind), node)
 
