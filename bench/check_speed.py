@@ -66,7 +66,7 @@ def per_pattern(interpreter, floor_ms: dict[str, float]) -> dict:
     """Each pattern's cells on one runner, serially: seconds, and the minimal cell's share."""
     by_id = {case.id: case for case in catalogue.load()}
     wanted = [[case_id, method] for case_id in by_id for method in ("fork", "spawn", "forkserver")]
-    done = subprocess.run(check._worker_command(interpreter, 1),
+    done = subprocess.run(check.worker_command(interpreter, 1),
                           input=json.dumps(wanted) + "\n", capture_output=True, text=True, check=True)
     spent: dict[str, float] = {}
     floor_spent: dict[str, float] = {}

@@ -134,7 +134,8 @@ class Column:
     error: str | None = None
 
 
-def _worker_command(interpreter: interpreters.Interpreter, runners: int) -> list[str]:
+def worker_command(interpreter: interpreters.Interpreter, runners: int) -> list[str]:
+    """How to start ``interpreter``'s check worker with ``runners`` runners (also bench/'s)."""
     return [interpreter.executable, "-c",
             "import sys; sys.path[:0] = sys.argv[1:3]; del sys.argv[1:3]\n"
             "from mpconform.check_worker import main; sys.exit(main())",
@@ -150,7 +151,7 @@ def _start(interpreter, runners: int) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     env["PYTHONDONTWRITEBYTECODE"] = env.get("PYTHONDONTWRITEBYTECODE", "")
     env["MPCONFORM_INTERPRETER_SOURCE"] = interpreter.source
-    return subprocess.Popen(_worker_command(interpreter, runners), stdin=subprocess.PIPE,
+    return subprocess.Popen(worker_command(interpreter, runners), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
